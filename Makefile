@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vcmp - build, install and test.
+#
+#   make                      module for the running kernel (KDIR=... for another) + vcmpctl
+#   sudo make install         install module (and run depmod) and tools
+#   make check                everything CI runs: style, unit tests, VM selftests on 6.1 and 6.12
+#   make check T=link KERNELS=6.12   one test on one kernel
+#   make unit                 host unit tests (ASan + UBSan)
+#   make demo                 boot a VM and show two sites with vcmp devices
+#   make vm-shell             interactive shell in the test VM (KERNELS=6.1 for the old one)
+#   make checkpatch           scripts/checkpatch.pl --strict on the kernel sources
+#   make lint                 W=1 + sparse build against both Debian kernels
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+KERNELS ?= 6.1 6.12
+T ?=
+VM := selftests/vm
+
+export KERNELS T
+
+.PHONY: all module tools install module_install tools_install clean \
+	check unit vm-check demo vm-shell checkpatch lint
+
+all: module tools
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C tools/vcmpctl
+
+install: module_install tools_install
+
+module_install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+tools_install: tools
+	$(MAKE) -C tools/vcmpctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+clean:
+	-[ -d $(KDIR) ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/vcmpctl clean
+	$(MAKE) -C selftests/unit clean
+
+check: checkpatch unit vm-check
+
+unit:
+	$(MAKE) -C selftests/unit run
+
+vm-check:
+	$(VM)/run.sh
+
+demo:
+	MODE=demo KERNELS="$(lastword $(KERNELS))" $(VM)/run.sh
+
+vm-shell:
+	MODE=shell KERNELS="$(lastword $(KERNELS))" $(VM)/run.sh
+
+checkpatch:
+	$(VM)/checkpatch.sh
+
+lint:
+	LINT_ONLY=1 $(VM)/run.sh

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vcmp net_device: rtnl_link_ops ("ip link add NAME type vcmp") and
+ * net_device_ops.
+ *
+ * Locking: every configuration change (newlink, changelink, open, stop,
+ * dellink) runs under RTNL; struct vcmp_dev documents which fields the
+ * packet path reads and how.
+ */
+#include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/if_arp.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/rtnetlink.h>
+#include <linux/vcmp.h>
+#include <net/icmp.h>
+#include <net/rtnetlink.h>
+
+#include "compat.h"
+#include "device.h"
+#include "socket.h"
+#include "stats.h"
+
+static struct rtnl_link_ops vcmp_link_ops;
+
+static int vcmp_open(struct net_device *dev)
+{
+	struct vcmp_dev *vdev = netdev_priv(dev);
+	struct vcmp_socks socks;
+	int err;
+
+	err = vcmp_socket_open(vdev, vdev->port, &socks);
+	if (err) {
+		netdev_err(dev, "cannot bind UDP port %u: %d\n", vdev->port,
+			   err);
+		return err;
+	}
+	vcmp_socket_publish(vdev, &socks);
+	return 0;
+}
+
+static int vcmp_stop(struct net_device *dev)
+{
+	vcmp_socket_close(netdev_priv(dev));
+	return 0;
+}
+
+/* Tell the inner sender its destination cannot be reached through us. */
+static void vcmp_xmit_unreachable(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
+	else
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE, 0);
+}
+
+static netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct vcmp_dev *vdev = netdev_priv(dev);
+	enum vcmp_stat why;
+
+	if (skb->protocol != htons(ETH_P_IP) &&
+	    skb->protocol != htons(ETH_P_IPV6)) {
+		why = VCMP_STAT_TX_DROP_BAD_PROTO;
+		goto drop;
+	}
+	if (unlikely(!rcu_access_pointer(vdev->sock4))) {
+		why = VCMP_STAT_TX_DROP_DOWN;
+		goto drop;
+	}
+
+	/* No peer is configured yet, so no inner destination is reachable. */
+	why = VCMP_STAT_TX_DROP_NO_PEER;
+	vcmp_xmit_unreachable(skb);
+drop:
+	vcmp_stats_inc(vdev->stats, why);
+	DEV_STATS_INC(dev, tx_errors);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static const struct net_device_ops vcmp_netdev_ops = {
+	.ndo_open		= vcmp_open,
+	.ndo_stop		= vcmp_stop,
+	.ndo_start_xmit		= vcmp_xmit,
+	.ndo_get_stats64	= dev_get_tstats64,
+};
+
+static const struct device_type vcmp_device_type = {
+	.name = KBUILD_MODNAME,
+};
+
+static void vcmp_destruct(struct net_device *dev)
+{
+	struct vcmp_dev *vdev = netdev_priv(dev);
+
+	vcmp_stats_free(vdev->stats);
+	free_percpu(dev->tstats);
+}
+
+static void vcmp_setup(struct net_device *dev)
+{
+	struct vcmp_dev *vdev = netdev_priv(dev);
+
+	dev->netdev_ops = &vcmp_netdev_ops;
+	dev->ethtool_ops = &vcmp_ethtool_ops;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->needed_headroom = LL_MAX_HEADER + VCMP_MAX_OVERHEAD;
+	dev->needed_tailroom = VCMP_MAX_TAILROOM;
+	dev->mtu = ETH_DATA_LEN - VCMP_MAX_OVERHEAD;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = IP_MAX_MTU - VCMP_MAX_OVERHEAD;
+	vcmp_compat_set_lltx(dev);
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = vcmp_destruct;
+	SET_NETDEV_DEVTYPE(dev, &vcmp_device_type);
+	/* Keep the dst: ICMP errors to the inner sender need it. */
+	netif_keep_dst(dev);
+
+	memset(vdev, 0, sizeof(*vdev));
+	vdev->dev = dev;
+	vdev->port = VCMP_DEFAULT_PORT;
+}
+
+static const struct nla_policy vcmp_policy[IFLA_VCMP_MAX + 1] = {
+	[IFLA_VCMP_PORT] = { .type = NLA_U16 },
+};
+
+static int vcmp_validate(struct nlattr *tb[], struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+				    "vcmp: a layer-3 tunnel has no link-layer address");
+		return -EINVAL;
+	}
+	if (data && data[IFLA_VCMP_PORT] && !nla_get_u16(data[IFLA_VCMP_PORT])) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VCMP_PORT],
+				    "vcmp: UDP port must be between 1 and 65535");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Another vcmp device in @net that uses @port, if any. */
+static struct net_device *vcmp_port_user(struct net *net, u16 port,
+					 const struct net_device *self)
+{
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	for_each_netdev(net, dev) {
+		if (dev != self && dev->rtnl_link_ops == &vcmp_link_ops &&
+		    ((struct vcmp_dev *)netdev_priv(dev))->port == port)
+			return dev;
+	}
+	return NULL;
+}
+
+static int vcmp_check_port(struct net *net, u16 port,
+			   const struct net_device *self,
+			   struct netlink_ext_ack *extack)
+{
+	struct net_device *other = vcmp_port_user(net, port, self);
+
+	if (other) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "UDP port already used by another vcmp device in this namespace");
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+static int vcmp_newlink(struct net *src_net, struct net_device *dev,
+			struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	struct vcmp_dev *vdev = netdev_priv(dev);
+	int err;
+
+	if (data && data[IFLA_VCMP_PORT])
+		vdev->port = nla_get_u16(data[IFLA_VCMP_PORT]);
+	err = vcmp_check_port(dev_net(dev), vdev->port, dev, extack);
+	if (err)
+		return err;
+
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+	vdev->stats = vcmp_stats_alloc();
+	if (!vdev->stats)
+		goto err_free_tstats;
+
+	err = register_netdevice(dev);
+	if (err)
+		goto err_free_stats;
+	return 0;
+
+err_free_stats:
+	vcmp_stats_free(vdev->stats);
+	vdev->stats = NULL;
+err_free_tstats:
+	free_percpu(dev->tstats);
+	dev->tstats = NULL;
+	return err ?: -ENOMEM;
+}
+
+static int vcmp_changelink(struct net_device *dev, struct nlattr *tb[],
+			   struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
+{
+	struct vcmp_dev *vdev = netdev_priv(dev);
+	struct vcmp_socks socks;
+	u16 port;
+	int err;
+
+	if (!data || !data[IFLA_VCMP_PORT])
+		return 0;
+	port = nla_get_u16(data[IFLA_VCMP_PORT]);
+	if (port == vdev->port)
+		return 0;
+	err = vcmp_check_port(dev_net(dev), port, dev, extack);
+	if (err)
+		return err;
+
+	if (netif_running(dev)) {
+		/* Bind the new port before letting go of the old one. */
+		err = vcmp_socket_open(vdev, port, &socks);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "cannot bind the new UDP port");
+			return err;
+		}
+		vcmp_socket_publish(vdev, &socks);
+	}
+	WRITE_ONCE(vdev->port, port);
+	return 0;
+}
+
+static size_t vcmp_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u16));	/* IFLA_VCMP_PORT */
+}
+
+static int vcmp_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	const struct vcmp_dev *vdev = netdev_priv(dev);
+
+	if (nla_put_u16(skb, IFLA_VCMP_PORT, vdev->port))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct rtnl_link_ops vcmp_link_ops __read_mostly = {
+	.kind		= "vcmp",
+	.priv_size	= sizeof(struct vcmp_dev),
+	.maxtype	= IFLA_VCMP_MAX,
+	.policy		= vcmp_policy,
+	.setup		= vcmp_setup,
+	.validate	= vcmp_validate,
+	.newlink	= vcmp_newlink,
+	.changelink	= vcmp_changelink,
+	.get_size	= vcmp_get_size,
+	.fill_info	= vcmp_fill_info,
+};
+
+int vcmp_device_init(void)
+{
+	return rtnl_link_register(&vcmp_link_ops);
+}
+
+void vcmp_device_exit(void)
+{
+	/* Deletes every vcmp device in every namespace. */
+	rtnl_link_unregister(&vcmp_link_ops);
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-device counters and their ethtool export.
+ */
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/string.h>
+
+#include "device.h"
+#include "stats.h"
+
+/* Indexed by enum vcmp_stat; these are the names "ethtool -S" prints. */
+static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
+	[VCMP_STAT_RX_DROP_SHORT]	= "rx_drop_short",
+	[VCMP_STAT_RX_DROP_UNKNOWN_SPI]	= "rx_drop_unknown_spi",
+	[VCMP_STAT_TX_DROP_NO_PEER]	= "tx_drop_no_peer",
+	[VCMP_STAT_TX_DROP_BAD_PROTO]	= "tx_drop_bad_proto",
+	[VCMP_STAT_TX_DROP_DOWN]	= "tx_drop_down",
+};
+
+struct vcmp_pcpu_stats __percpu *vcmp_stats_alloc(void)
+{
+	struct vcmp_pcpu_stats __percpu *stats;
+	int cpu;
+
+	stats = alloc_percpu(struct vcmp_pcpu_stats);
+	if (!stats)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(stats, cpu)->syncp);
+	return stats;
+}
+
+void vcmp_stats_free(struct vcmp_pcpu_stats __percpu *stats)
+{
+	free_percpu(stats);
+}
+
+void vcmp_stats_inc(struct vcmp_pcpu_stats __percpu *stats,
+		    enum vcmp_stat which)
+{
+	struct vcmp_pcpu_stats *s = get_cpu_ptr(stats);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	u64_stats_inc(&s->count[which]);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(stats);
+}
+
+u64 vcmp_stats_read(struct vcmp_pcpu_stats __percpu *stats,
+		    enum vcmp_stat which)
+{
+	unsigned int start;
+	u64 sum = 0, v;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct vcmp_pcpu_stats *s = per_cpu_ptr(stats, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			v = u64_stats_read(&s->count[which]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		sum += v;
+	}
+	return sum;
+}
+
+static int vcmp_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? VCMP_STAT_COUNT : -EOPNOTSUPP;
+}
+
+static void vcmp_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	if (sset == ETH_SS_STATS)
+		memcpy(data, vcmp_stat_names, sizeof(vcmp_stat_names));
+}
+
+static void vcmp_get_ethtool_stats(struct net_device *dev,
+				   struct ethtool_stats *estats, u64 *data)
+{
+	struct vcmp_dev *vdev = netdev_priv(dev);
+	int i;
+
+	for (i = 0; i < VCMP_STAT_COUNT; i++)
+		data[i] = vcmp_stats_read(vdev->stats, i);
+}
+
+static void vcmp_get_drvinfo(struct net_device *dev,
+			     struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, VCMP_VERSION, sizeof(info->version));
+}
+
+const struct ethtool_ops vcmp_ethtool_ops = {
+	.get_drvinfo		= vcmp_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= vcmp_get_sset_count,
+	.get_strings		= vcmp_get_strings,
+	.get_ethtool_stats	= vcmp_get_ethtool_stats,
+};

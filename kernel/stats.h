@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-device drop and event counters, one per reason, exported through
+ * "ethtool -S". The standard rx/tx packet and byte counters live in
+ * dev->tstats; these explain every packet that was not delivered.
+ */
+#ifndef _VCMP_STATS_H
+#define _VCMP_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/u64_stats_sync.h>
+
+struct net_device;
+
+enum vcmp_stat {
+	/* Receive side: UDP datagrams that arrived on the tunnel port. */
+	VCMP_STAT_RX_DROP_SHORT,	/* shorter than the smallest VCMP packet */
+	VCMP_STAT_RX_DROP_UNKNOWN_SPI,	/* no security association matches */
+	/* Transmit side: inner packets handed to the device. */
+	VCMP_STAT_TX_DROP_NO_PEER,	/* no peer for the inner destination */
+	VCMP_STAT_TX_DROP_BAD_PROTO,	/* neither IPv4 nor IPv6 */
+	VCMP_STAT_TX_DROP_DOWN,		/* encapsulation socket not open */
+	VCMP_STAT_COUNT
+};
+
+/*
+ * Per-cpu block of counters. Each cpu writes only its own block, with
+ * bottom halves disabled or from softirq, inside u64_stats_update_*().
+ */
+struct vcmp_pcpu_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t count[VCMP_STAT_COUNT];
+};
+
+struct vcmp_pcpu_stats __percpu *vcmp_stats_alloc(void);
+void vcmp_stats_free(struct vcmp_pcpu_stats __percpu *stats);
+void vcmp_stats_inc(struct vcmp_pcpu_stats __percpu *stats,
+		    enum vcmp_stat which);
+u64 vcmp_stats_read(struct vcmp_pcpu_stats __percpu *stats,
+		    enum vcmp_stat which);
+
+extern const struct ethtool_ops vcmp_ethtool_ops;
+
+#endif /* _VCMP_STATS_H */

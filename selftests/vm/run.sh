@@ -1,0 +1,145 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build vcmp for Debian's kernels and run the selftests in qemu (TCG).
+#
+# Environment (all optional):
+#   KERNELS   kernel series to test, default "6.1 6.12"
+#   T         tests to run, comma or space separated (default: all)
+#   MODE      test (default), shell (interactive) or demo
+#   CPU       qemu -cpu model, default max (AES-NI: async AEAD);
+#             qemu64 has no AES-NI (synchronous generic crypto)
+#   KEEP_LOG  1: keep the VM console logs even when everything passed
+#   VCMP_CACHE  cache directory, default ~/.cache/vcmp
+#   VM_TIMEOUT  seconds before a VM is killed, default 1200
+#   QEMU_APPEND extra kernel command line
+#   LINT_ONLY   1: stop after the W=1 + sparse module builds
+set -uo pipefail
+
+src=$(cd "$(dirname "$0")/../.." && pwd)
+here=$src/selftests/vm
+cache=${VCMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vcmp}
+kernels=${KERNELS:-6.1 6.12}
+tests=${T:-}
+mode=${MODE:-test}
+cpu=${CPU:-max}
+timeout_s=${VM_TIMEOUT:-1200}
+logdir=$cache/logs
+mkdir -p "$cache/kernels" "$cache/build" "$cache/run" "$logdir"
+
+say() { echo "# $*"; }
+die() { echo "vm: $*" >&2; exit 1; }
+
+"$here/host-deps.sh" || die "cannot install host packages"
+
+# vcmpctl runs inside the VM with the host's libraries.
+make -s -C "$src/tools/vcmpctl" >&2 || die "vcmpctl build failed"
+
+# build_module KVER: out-of-tree build in a private copy, W=1 and sparse,
+# any compiler or sparse diagnostic fails it. Prints the .ko path.
+build_module() {
+	local kver=$1 hdr out b
+	hdr=$cache/kernels/$kver/root/usr/src/linux-headers-$kver
+	b=$cache/build/$kver
+	rm -rf "$b"
+	mkdir -p "$b"
+	cp -r "$src/Kbuild" "$src/kernel" "$src/uapi" "$b/"
+	out=$(make -C "$hdr" M="$b" W=1 C=1 modules 2>&1)
+	if [ $? -ne 0 ] || grep -E 'warning:|error:' <<<"$out" >&2; then
+		echo "$out" >&2
+		return 1
+	fi
+	echo "$b/kernel/vcmp.ko"
+}
+
+# boot KVER INITRD MODE RESULTS CONSOLE_LOG: run qemu until poweroff.
+boot() {
+	local kver=$1 initrd=$2 vmmode=$3 results=$4 console=$5 serial0
+	local append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4"
+	append+=" vcmp.mode=$vmmode vcmp.tests=${tests// /,} ${QEMU_APPEND:-}"
+	if [ "$vmmode" = test ]; then
+		serial0="file:$console"
+	else
+		serial0=mon:stdio
+	fi
+	timeout --foreground "$timeout_s" qemu-system-x86_64 \
+		-machine q35 -accel tcg,thread=single -cpu "$cpu" -smp 2 -m 1G \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-monitor none -serial "$serial0" -serial "file:$results" \
+		-kernel "$cache/kernels/$kver/root/boot/vmlinuz-$kver" \
+		-initrd "$initrd" -append "$append"
+}
+
+# Phase 1: fetch kernels and build everything (before any VM runs: a
+# build beside a TCG guest slows it several times).
+declare -A kvers initrds
+for series in $kernels; do
+	kver=$("$here/fetch-kernel.sh" "$series" "$cache/kernels") ||
+		die "cannot fetch kernel $series"
+	ko=$(build_module "$kver") || die "module build failed for $kver"
+	initrd=$cache/run/$kver.cpio
+	"$here/mkinitramfs.sh" "$cache/kernels/$kver/root" "$kver" "$ko" \
+		"$src/selftests" "$src/tools/vcmpctl" "$initrd" ||
+		die "initramfs failed for $kver"
+	kvers[$series]=$kver
+	initrds[$series]=$initrd
+done
+
+if [ -n "${LINT_ONLY:-}" ]; then
+	echo "lint: W=1 and sparse clean on: ${kvers[*]}"
+	exit 0
+fi
+
+if [ "$mode" != test ]; then
+	set -- $kernels
+	boot "${kvers[$1]}" "${initrds[$1]}" "$mode" /dev/null /dev/null
+	exit $?
+fi
+
+# Phase 2: one VM per kernel, in parallel (each uses one host core).
+declare -A pids
+for series in $kernels; do
+	kver=${kvers[$series]}
+	rm -f "$logdir/$kver".{results,console}
+	boot "$kver" "${initrds[$series]}" test "$logdir/$kver.results" \
+		"$logdir/$kver.console" &
+	pids[$series]=$!
+done
+
+passed=0 failed=0 skipped=0 keep=${KEEP_LOG:-0}
+for series in $kernels; do
+	kver=${kvers[$series]}
+	wait "${pids[$series]}"
+	qrc=$?
+	res=$logdir/$kver.results con=$logdir/$kver.console
+	say "kernel $kver (-cpu $cpu)"
+	grep -v '^VCMP-VM-DONE' "$res" 2>/dev/null
+	# Count test cases: nested case lines, plus a test that failed
+	# without failing any case (crash, timeout, kernel health).
+	read -r p f s < <(awk '
+		/^    ok / { if (/# SKIP/) s++; else p++; inner++; next }
+		/^    not ok / { f++; innerf++; inner++; next }
+		/^ok / { if (!inner) { if (/# SKIP/) s++; else p++ } inner = innerf = 0; next }
+		/^not ok / { if (!innerf) f++; inner = innerf = 0; next }
+		END { print p + 0, f + 0, s + 0 }' "$res" 2>/dev/null || echo 0 1 0)
+	if ! grep -q '^VCMP-VM-DONE ' "$res" 2>/dev/null; then
+		say "VM did not finish (qemu status $qrc): kernel crash or hang"
+		tail -n 40 "$con" | sed 's/^/# console: /'
+		f=$((f + 1))
+	elif grep -Eq 'BUG:|WARNING:|Oops|KFENCE:|UBSAN:|Kernel panic' "$con"; then
+		say "kernel problem on the console:"
+		grep -E -A20 'BUG:|WARNING:|Oops|KFENCE:|UBSAN:|Kernel panic' "$con" | head -60 | sed 's/^/# console: /'
+		f=$((f + 1))
+	fi
+	[ "$f" -eq 0 ] || keep=1
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done
+
+if [ "$keep" = 1 ]; then
+	say "VM logs kept in $logdir"
+else
+	rm -f "$logdir"/*.results "$logdir"/*.console
+fi
+say "$skipped skipped"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
