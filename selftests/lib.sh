@@ -160,7 +160,7 @@ expect_eq() {
 
 # expect_match WHAT TEXT REGEX
 expect_match() {
-	printf '%s\n' "$2" | grep -Eq -- "$3" || fail "$1: '$2' does not match '$3'"
+	grep -Eq -- "$3" <<<"$2" || fail "$1: '$2' does not match '$3'"
 }
 
 # wait_for TIMEOUT_S CMD...: retry CMD every 0.1 s until it succeeds.

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitramfs.sh KROOT KVER KO SELFTESTS TOOLSBIN OUT
+# mkinitramfs.sh KROOT KVER KO SELFTESTS TOOLS OUT
+#
+# TOOLS is a colon-separated list of the project's own programs to include.
 #
 # Build the test VM's root filesystem as an uncompressed newc cpio (the
 # kernel unpacks gzip slowly under TCG): busybox for the basics, the host's
@@ -9,7 +11,7 @@
 # the freshly built vcmp.ko under extra/, the selftests and vcmpctl.
 set -euo pipefail
 
-kroot=$1 kver=$2 ko=$3 selftests=$4 toolsbin=$5 out=$6
+kroot=$1 kver=$2 ko=$3 selftests=$4 tools=$5 out=$6
 here=$(cd "$(dirname "$0")" && pwd)
 
 root=$(mktemp -d)
@@ -41,7 +43,8 @@ copy_lib() {
 		cp -L "$lib" "$root$lib"
 	done
 }
-for p in "${progs[@]}" "$toolsbin"/*; do
+IFS=: read -r -a own <<<"$tools"
+for p in "${progs[@]}" "${own[@]}"; do
 	path=$(command -v "$p" 2>/dev/null) || continue
 	name=$(basename "$path")
 	rm -f "$root/usr/bin/$name"

@@ -79,7 +79,7 @@ for series in $kernels; do
 	ko=$(build_module "$kver") || die "module build failed for $kver"
 	initrd=$cache/run/$kver.cpio
 	"$here/mkinitramfs.sh" "$cache/kernels/$kver/root" "$kver" "$ko" \
-		"$src/selftests" "$src/tools/vcmpctl" "$initrd" ||
+		"$src/selftests" "$src/tools/vcmpctl/vcmpctl" "$initrd" ||
 		die "initramfs failed for $kver"
 	kvers[$series]=$kver
 	initrds[$series]=$initrd
