@@ -34,9 +34,14 @@ tools:
 
 install: module_install tools_install
 
+# The release the headers in KDIR were built for (Debian 6.1 headers report
+# the upstream version from "make kernelrelease"; utsrelease.h is right).
+KREL = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+
 module_install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
+		modules_install
+	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KREL)
 
 tools_install: tools
 	$(MAKE) -C tools/vcmpctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
