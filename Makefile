@@ -8,6 +8,7 @@
 #   make check T=link KERNELS=6.12   one test on one kernel
 #   make unit                 host unit tests (ASan + UBSan)
 #   make demo                 boot a VM and show two sites with vcmp devices
+#   make bench                vcmp vs WireGuard vs xfrm ESP-in-UDP, peer scale (VM)
 #   make vm-shell             interactive shell in the test VM (KERNELS=6.1 for the old one)
 #   make checkpatch           scripts/checkpatch.pl --strict on the kernel sources
 #   make lint                 W=1 + sparse build against both Debian kernels
@@ -22,7 +23,7 @@ VM := selftests/vm
 export KERNELS T
 
 .PHONY: all module tools install module_install tools_install clean \
-	check unit vm-check demo vm-shell checkpatch lint
+	check unit vm-check demo bench vm-shell checkpatch lint
 
 all: module tools
 
@@ -50,6 +51,7 @@ clean:
 	-[ -d $(KDIR) ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/vcmpctl clean
 	$(MAKE) -C selftests/unit clean
+	$(MAKE) -C selftests clean
 
 check: checkpatch unit vm-check
 
@@ -61,6 +63,9 @@ vm-check:
 
 demo:
 	MODE=demo KERNELS="$(lastword $(KERNELS))" $(VM)/run.sh
+
+bench:
+	MODE=bench KERNELS="$(lastword $(KERNELS))" $(VM)/run.sh
 
 vm-shell:
 	MODE=shell KERNELS="$(lastword $(KERNELS))" $(VM)/run.sh

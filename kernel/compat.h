@@ -8,6 +8,7 @@
 #ifndef _VCMP_COMPAT_H
 #define _VCMP_COMPAT_H
 
+#include <linux/crypto.h>
 #include <linux/netdevice.h>
 
 /* 6.11 turned the NETIF_F_LLTX feature into the dev->lltx flag. */
@@ -18,6 +19,30 @@ static inline void vcmp_compat_set_lltx(struct net_device *dev)
 #else
 	dev->lltx = true;
 #endif
+}
+
+/*
+ * Completion callbacks of asynchronous crypto requests: 6.3 changed
+ * crypto_completion_t from void (*)(struct crypto_async_request *, int) to
+ * void (*)(void *data, int). No macro tells, so the typedef itself is
+ * tested. Declare a callback as
+ *	static void fn(VCMP_CRYPTO_CB_ARG arg, int err)
+ * (exactly crypto_completion_t on either kernel) and get the data given
+ * to aead_request_set_callback() with vcmp_crypto_cb_data(arg).
+ */
+#define VCMP_CRYPTO_CB_DATA_FIRST					\
+	__same_type(crypto_completion_t, void (*)(void *, int))
+
+#define VCMP_CRYPTO_CB_ARG						\
+	typeof(__builtin_choose_expr(VCMP_CRYPTO_CB_DATA_FIRST,		\
+				     (void *)NULL,			\
+				     (struct crypto_async_request *)NULL))
+
+static inline void *vcmp_crypto_cb_data(VCMP_CRYPTO_CB_ARG arg)
+{
+	/* only the branch for this kernel's type is used */
+	return __builtin_choose_expr(VCMP_CRYPTO_CB_DATA_FIRST, (void *)arg,
+				     ((struct crypto_async_request *)arg)->data);
 }
 
 #endif /* _VCMP_COMPAT_H */

@@ -8,18 +8,15 @@
  * packet path reads and how.
  */
 #include <linux/etherdevice.h>
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <linux/if_arp.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
 #include <linux/vcmp.h>
-#include <net/icmp.h>
+#include <net/ip.h>
 #include <net/rtnetlink.h>
 
 #include "compat.h"
 #include "device.h"
+#include "send.h"
 #include "socket.h"
 #include "stats.h"
 
@@ -47,57 +44,68 @@ static int vcmp_stop(struct net_device *dev)
 	return 0;
 }
 
-/* Tell the inner sender its destination cannot be reached through us. */
-static void vcmp_xmit_unreachable(struct sk_buff *skb)
-{
-	if (skb->protocol == htons(ETH_P_IP))
-		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
-	else
-		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE, 0);
-}
+static const struct device_type vcmp_device_type = {
+	.name = KBUILD_MODNAME,
+};
 
-static netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
+/* Under RTNL, while the device is unregistered: peers go first. */
+static void vcmp_uninit(struct net_device *dev)
 {
 	struct vcmp_dev *vdev = netdev_priv(dev);
-	enum vcmp_stat why;
 
-	if (skb->protocol != htons(ETH_P_IP) &&
-	    skb->protocol != htons(ETH_P_IPV6)) {
-		why = VCMP_STAT_TX_DROP_BAD_PROTO;
-		goto drop;
-	}
-	if (unlikely(!rcu_access_pointer(vdev->sock4))) {
-		why = VCMP_STAT_TX_DROP_DOWN;
-		goto drop;
-	}
+	mutex_lock(&vdev->lock);
+	vdev->dead = true;
+	vcmp_peer_del_all(vdev);
+	mutex_unlock(&vdev->lock);
+	/* No new packet can find a peer; let the ones in crypto finish. */
+	wait_var_event(&vdev->inflight, !atomic_read(&vdev->inflight));
+	gro_cells_destroy(&vdev->gro_cells);
+}
 
-	/* No peer is configured yet, so no inner destination is reachable. */
-	why = VCMP_STAT_TX_DROP_NO_PEER;
-	vcmp_xmit_unreachable(skb);
-drop:
-	vcmp_stats_inc(vdev->stats, why);
-	DEV_STATS_INC(dev, tx_errors);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
+/* After unregistration: no packet and no netlink request can reach us. */
+static void vcmp_destruct(struct net_device *dev)
+{
+	struct vcmp_dev *vdev = netdev_priv(dev);
+
+	vcmp_peers_destroy(vdev);
+	mutex_destroy(&vdev->lock);
+	vcmp_stats_free(vdev->stats);
+	free_percpu(dev->tstats);
 }
 
 static const struct net_device_ops vcmp_netdev_ops = {
+	.ndo_uninit		= vcmp_uninit,
 	.ndo_open		= vcmp_open,
 	.ndo_stop		= vcmp_stop,
 	.ndo_start_xmit		= vcmp_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
 };
 
-static const struct device_type vcmp_device_type = {
-	.name = KBUILD_MODNAME,
-};
-
-static void vcmp_destruct(struct net_device *dev)
+struct vcmp_dev *vcmp_dev_get_by_index(struct net *net, int ifindex)
 {
-	struct vcmp_dev *vdev = netdev_priv(dev);
+	struct net_device *dev = dev_get_by_index(net, ifindex);
 
-	vcmp_stats_free(vdev->stats);
-	free_percpu(dev->tstats);
+	if (dev && dev->rtnl_link_ops != &vcmp_link_ops) {
+		dev_put(dev);
+		dev = NULL;
+	}
+	return dev ? netdev_priv(dev) : NULL;
+}
+
+struct vcmp_dev *vcmp_dev_get_by_name(struct net *net, const char *name)
+{
+	struct net_device *dev = dev_get_by_name(net, name);
+
+	if (dev && dev->rtnl_link_ops != &vcmp_link_ops) {
+		dev_put(dev);
+		dev = NULL;
+	}
+	return dev ? netdev_priv(dev) : NULL;
+}
+
+void vcmp_dev_put(struct vcmp_dev *vdev)
+{
+	dev_put(vdev->dev);
 }
 
 static void vcmp_setup(struct net_device *dev)
@@ -196,12 +204,23 @@ static int vcmp_newlink(struct net *src_net, struct net_device *dev,
 	vdev->stats = vcmp_stats_alloc();
 	if (!vdev->stats)
 		goto err_free_tstats;
+	err = gro_cells_init(&vdev->gro_cells, dev);
+	if (err)
+		goto err_free_stats;
+	mutex_init(&vdev->lock);
+	hash_init(vdev->sa_hash);
+	vcmp_peers_init(vdev);
 
 	err = register_netdevice(dev);
 	if (err)
-		goto err_free_stats;
+		goto err_destroy_peers;
 	return 0;
 
+err_destroy_peers:
+	/* ndo_uninit ran if registration got that far; nothing else did. */
+	vcmp_peers_destroy(vdev);
+	mutex_destroy(&vdev->lock);
+	gro_cells_destroy(&vdev->gro_cells);
 err_free_stats:
 	vcmp_stats_free(vdev->stats);
 	vdev->stats = NULL;

@@ -5,9 +5,16 @@
 #ifndef _VCMP_DEVICE_H
 #define _VCMP_DEVICE_H
 
+#include <linux/hashtable.h>
+#include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/wait_bit.h>
+#include <net/gro_cells.h>
 #include <net/sock.h>
 
+#include "allowedips.h"
+#include "peer.h"
+#include "sa.h"
 #include "stats.h"
 
 #define VCMP_VERSION "0.1.0"
@@ -34,6 +41,21 @@
  * @port: UDP port, host order. Written under RTNL; the packet path reads it
  *	with READ_ONCE().
  * @stats: per-cpu drop counters, see stats.h.
+ * @lock: serialises configuration of peers, links, prefixes and SAs
+ *	(generic netlink, process context). Taken under RTNL on teardown;
+ *	never held while taking RTNL.
+ * @peer_hash: peers by id; RCU readers, @lock writers
+ * @peer_list: peers in creation order, for dumps; @lock
+ * @npeers: number of peers; @lock
+ * @sa_hash: inbound SAs by SPI; RCU readers, @lock writers
+ * @ep_hash: links of plain peers by remote endpoint; RCU readers, @lock
+ * @aips: inner prefix -> peer; RCU readers, @lock writers
+ * @gro_cells: receive delivery (NAPI/GRO per cpu)
+ * @dead: set under @lock when the device is being torn down; netlink
+ *	refuses to configure a dead device
+ * @inflight: packets between taking their peer reference and leaving
+ *	(sent, delivered or dropped), mostly waiting for asynchronous
+ *	crypto; teardown waits for zero before the device's resources go
  */
 struct vcmp_dev {
 	struct net_device *dev;
@@ -41,7 +63,33 @@ struct vcmp_dev {
 	struct sock __rcu *sock6;
 	u16 port;
 	struct vcmp_pcpu_stats __percpu *stats;
+	struct mutex lock;		/* configuration, see above */
+	DECLARE_HASHTABLE(peer_hash, VCMP_PEER_HASH_BITS);
+	struct list_head peer_list;
+	unsigned int npeers;
+	DECLARE_HASHTABLE(sa_hash, VCMP_SA_HASH_BITS);
+	DECLARE_HASHTABLE(ep_hash, VCMP_EP_HASH_BITS);
+	struct vcmp_allowedips aips;
+	struct gro_cells gro_cells;
+	bool dead;
+	atomic_t inflight;
 };
+
+static inline void vcmp_inflight_get(struct vcmp_dev *vdev)
+{
+	atomic_inc(&vdev->inflight);
+}
+
+static inline void vcmp_inflight_put(struct vcmp_dev *vdev)
+{
+	if (atomic_dec_and_test(&vdev->inflight))
+		wake_up_var(&vdev->inflight);
+}
+
+/* The vcmp device with @ifindex in @net, or NULL; takes a reference. */
+struct vcmp_dev *vcmp_dev_get_by_index(struct net *net, int ifindex);
+struct vcmp_dev *vcmp_dev_get_by_name(struct net *net, const char *name);
+void vcmp_dev_put(struct vcmp_dev *vdev);
 
 int vcmp_device_init(void);
 void vcmp_device_exit(void);

@@ -4,24 +4,51 @@
  * Module init and exit only.
  */
 #include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/workqueue.h>
 #include <net/rtnetlink.h>
 
+#include "crypto.h"
 #include "device.h"
+#include "main.h"
+
+struct workqueue_struct *vcmp_wq;
+
+static bool selftest;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest, "Run the built-in self-tests at load and refuse to load if one fails");
 
 static int __init vcmp_init(void)
 {
 	int err;
 
+	if (selftest) {
+		err = vcmp_crypto_selftest();
+		if (err)
+			return err;
+	}
+
+	vcmp_wq = alloc_workqueue("vcmp", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!vcmp_wq)
+		return -ENOMEM;
+
 	err = vcmp_device_init();
 	if (err)
-		return err;
+		goto err_destroy_wq;
 	pr_info("vcmp " VCMP_VERSION " loaded\n");
 	return 0;
+
+err_destroy_wq:
+	destroy_workqueue(vcmp_wq);
+	return err;
 }
 
 static void __exit vcmp_exit(void)
 {
 	vcmp_device_exit();
+	/* Let the RCU callbacks queue their work, then drain it. */
+	rcu_barrier();
+	destroy_workqueue(vcmp_wq);
 }
 
 module_init(vcmp_init);

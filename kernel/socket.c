@@ -15,33 +15,17 @@
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
+#include <net/dst_cache.h>
+#include <net/ip6_route.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
 #include <net/udp_tunnel.h>
 
 #include "device.h"
+#include "peer.h"
+#include "receive.h"
 #include "socket.h"
 #include "stats.h"
-
-/* Smallest datagram vcmp can parse: an ESP SPI and sequence number. */
-#define VCMP_MIN_PAYLOAD	8
-
-static int vcmp_udp_recv(struct sock *sk, struct sk_buff *skb)
-{
-	struct vcmp_dev *vdev = rcu_dereference_sk_user_data(sk);
-
-	if (unlikely(!vdev))
-		goto drop;
-
-	if (skb->len < sizeof(struct udphdr) + VCMP_MIN_PAYLOAD) {
-		vcmp_stats_inc(vdev->stats, VCMP_STAT_RX_DROP_SHORT);
-		goto drop;
-	}
-
-	/* No security association can exist yet: nothing is accepted. */
-	vcmp_stats_inc(vdev->stats, VCMP_STAT_RX_DROP_UNKNOWN_SPI);
-drop:
-	kfree_skb(skb);
-	return 0;
-}
 
 static void vcmp_sock_release(struct sock *sk)
 {
@@ -55,7 +39,7 @@ static int vcmp_sock_create(struct vcmp_dev *vdev, struct udp_port_cfg *pcfg,
 	struct udp_tunnel_sock_cfg tcfg = {
 		.sk_user_data	= vdev,
 		.encap_type	= 1,
-		.encap_rcv	= vcmp_udp_recv,
+		.encap_rcv	= vcmp_receive,
 	};
 	struct net *net = dev_net(vdev->dev);
 	struct socket *sock;
@@ -151,4 +135,116 @@ void vcmp_socket_close(struct vcmp_dev *vdev)
 	struct vcmp_socks none = { };
 
 	vcmp_socket_publish(vdev, &none);
+}
+
+static int vcmp_send4(struct vcmp_dev *vdev, struct vcmp_link *link,
+		      const union vcmp_sockaddr *remote, struct sk_buff *skb)
+{
+	struct net_device *dev = vdev->dev;
+	struct flowi4 fl4 = {
+		.daddr		= remote->sin.sin_addr.s_addr,
+		.saddr		= link->local.sa.sa_family == AF_INET ?
+				  link->local.sin.sin_addr.s_addr : 0,
+		.flowi4_oif	= link->ifindex,
+		.flowi4_proto	= IPPROTO_UDP,
+		.fl4_sport	= htons(READ_ONCE(vdev->port)),
+		.fl4_dport	= remote->sin.sin_port,
+	};
+	struct sock *sk;
+	struct rtable *rt;
+
+	sk = rcu_dereference_bh(vdev->sock4);
+	if (unlikely(!sk))
+		return -VCMP_STAT_TX_DROP_DOWN;
+
+	rt = dst_cache_get_ip4(&link->dst_cache, &fl4.saddr);
+	if (!rt) {
+		rt = ip_route_output_flow(sock_net(sk), &fl4, sk);
+		if (IS_ERR(rt))
+			return -VCMP_STAT_TX_DROP_NO_ROUTE;
+		if (unlikely(rt->dst.dev == dev)) {
+			ip_rt_put(rt);
+			return -VCMP_STAT_TX_DROP_ROUTE_LOOP;
+		}
+		dst_cache_set_ip4(&link->dst_cache, &rt->dst, fl4.saddr);
+	}
+	udp_tunnel_xmit_skb(rt, sk, skb, fl4.saddr, fl4.daddr, 0,
+			    ip4_dst_hoplimit(&rt->dst), 0, fl4.fl4_sport,
+			    fl4.fl4_dport, false, false);
+	return 0;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static int vcmp_send6(struct vcmp_dev *vdev, struct vcmp_link *link,
+		      const union vcmp_sockaddr *remote, struct sk_buff *skb)
+{
+	struct net_device *dev = vdev->dev;
+	struct flowi6 fl6 = {
+		.daddr		= remote->sin6.sin6_addr,
+		.flowi6_oif	= link->ifindex ?: remote->sin6.sin6_scope_id,
+		.flowi6_proto	= IPPROTO_UDP,
+		.fl6_sport	= htons(READ_ONCE(vdev->port)),
+		.fl6_dport	= remote->sin6.sin6_port,
+	};
+	struct dst_entry *dst;
+	struct sock *sk;
+
+	if (link->local.sa.sa_family == AF_INET6)
+		fl6.saddr = link->local.sin6.sin6_addr;
+	sk = rcu_dereference_bh(vdev->sock6);
+	if (unlikely(!sk))
+		return -VCMP_STAT_TX_DROP_DOWN;
+
+	dst = dst_cache_get_ip6(&link->dst_cache, &fl6.saddr);
+	if (!dst) {
+		dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl6,
+						      NULL);
+		if (IS_ERR(dst))
+			return -VCMP_STAT_TX_DROP_NO_ROUTE;
+		if (unlikely(dst->dev == dev)) {
+			dst_release(dst);
+			return -VCMP_STAT_TX_DROP_ROUTE_LOOP;
+		}
+		dst_cache_set_ip6(&link->dst_cache, dst, &fl6.saddr);
+	}
+	/* 6.1 returns int and takes non-const addresses: pass copies. */
+	udp_tunnel6_xmit_skb(dst, sk, skb, dev, &fl6.saddr, &fl6.daddr, 0,
+			     ip6_dst_hoplimit(dst), 0, fl6.fl6_sport,
+			     fl6.fl6_dport, false);
+	return 0;
+}
+#endif
+
+/**
+ * vcmp_socket_send - send a finished VCMP datagram payload on a link
+ * @vdev: the device
+ * @link: the link: its remote endpoint, local address and route cache
+ * @skb: UDP payload (ESP or plain VCMP); consumed in every case
+ *
+ * Context: softirq or process context with bottom halves disabled.
+ * Return: 0, or the negated enum vcmp_stat that explains the drop (the
+ * caller counts it).
+ */
+int vcmp_socket_send(struct vcmp_dev *vdev, struct vcmp_link *link,
+		     struct sk_buff *skb)
+{
+	union vcmp_sockaddr remote;
+	int ret;
+
+	vcmp_link_get_remote(link, &remote);
+	skb_scrub_packet(skb, false);
+	skb->mark = 0;
+	rcu_read_lock_bh();
+	if (remote.sa.sa_family == AF_INET)
+		ret = vcmp_send4(vdev, link, &remote, skb);
+#if IS_ENABLED(CONFIG_IPV6)
+	else if (remote.sa.sa_family == AF_INET6)
+		ret = vcmp_send6(vdev, link, &remote, skb);
+#endif
+	else
+		ret = -VCMP_STAT_TX_DROP_NO_ROUTE;
+	rcu_read_unlock_bh();
+	if (ret)
+		kfree_skb(skb);
+	return ret;
 }

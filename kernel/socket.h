@@ -7,8 +7,10 @@
 
 #include <linux/types.h>
 
-struct vcmp_dev;
+struct sk_buff;
 struct sock;
+struct vcmp_dev;
+struct vcmp_link;
 
 /*
  * struct vcmp_socks - a bound IPv4/IPv6 socket pair, not yet published
@@ -23,5 +25,7 @@ struct vcmp_socks {
 int vcmp_socket_open(struct vcmp_dev *vdev, u16 port, struct vcmp_socks *out);
 void vcmp_socket_publish(struct vcmp_dev *vdev, struct vcmp_socks *socks);
 void vcmp_socket_close(struct vcmp_dev *vdev);
+int vcmp_socket_send(struct vcmp_dev *vdev, struct vcmp_link *link,
+		     struct sk_buff *skb);
 
 #endif /* _VCMP_SOCKET_H */

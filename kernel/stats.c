@@ -10,12 +10,32 @@
 #include "stats.h"
 
 /* Indexed by enum vcmp_stat; these are the names "ethtool -S" prints. */
+/* Indexed by enum vcmp_stat; these are the names "ethtool -S" prints. */
 static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
-	[VCMP_STAT_RX_DROP_SHORT]	= "rx_drop_short",
+	[VCMP_STAT_RX_NAT_KEEPALIVE]	= "rx_nat_keepalive",
+	[VCMP_STAT_RX_DROP_SHORT]		= "rx_drop_short",
+	[VCMP_STAT_RX_DROP_NON_ESP]	= "rx_drop_non_esp",
 	[VCMP_STAT_RX_DROP_UNKNOWN_SPI]	= "rx_drop_unknown_spi",
+	[VCMP_STAT_RX_DROP_UNKNOWN_PEER]	= "rx_drop_unknown_peer",
+	[VCMP_STAT_RX_DROP_REPLAY]	= "rx_drop_replay",
+	[VCMP_STAT_RX_DROP_BAD_ICV]	= "rx_drop_bad_icv",
+	[VCMP_STAT_RX_DROP_BAD_ESP]	= "rx_drop_bad_esp",
+	[VCMP_STAT_RX_DROP_BAD_HEADER]	= "rx_drop_bad_header",
+	[VCMP_STAT_RX_DROP_UNKNOWN_LINK]	= "rx_drop_unknown_link",
+	[VCMP_STAT_RX_DROP_UNSUPPORTED]	= "rx_drop_unsupported",
+	[VCMP_STAT_RX_DROP_BAD_INNER]	= "rx_drop_bad_inner",
+	[VCMP_STAT_RX_DROP_INNER_SRC]	= "rx_drop_inner_src",
+	[VCMP_STAT_RX_DROP_NOMEM]		= "rx_drop_nomem",
 	[VCMP_STAT_TX_DROP_NO_PEER]	= "tx_drop_no_peer",
 	[VCMP_STAT_TX_DROP_BAD_PROTO]	= "tx_drop_bad_proto",
-	[VCMP_STAT_TX_DROP_DOWN]	= "tx_drop_down",
+	[VCMP_STAT_TX_DROP_DOWN]		= "tx_drop_down",
+	[VCMP_STAT_TX_DROP_NO_LINK]	= "tx_drop_no_link",
+	[VCMP_STAT_TX_DROP_NO_SA]		= "tx_drop_no_sa",
+	[VCMP_STAT_TX_DROP_SEQ_EXHAUSTED]	= "tx_drop_seq_exhausted",
+	[VCMP_STAT_TX_DROP_NO_ROUTE]	= "tx_drop_no_route",
+	[VCMP_STAT_TX_DROP_ROUTE_LOOP]	= "tx_drop_route_loop",
+	[VCMP_STAT_TX_DROP_CRYPTO]	= "tx_drop_crypto",
+	[VCMP_STAT_TX_DROP_NOMEM]		= "tx_drop_nomem",
 };
 
 struct vcmp_pcpu_stats __percpu *vcmp_stats_alloc(void)

@@ -14,12 +14,31 @@ struct net_device;
 
 enum vcmp_stat {
 	/* Receive side: UDP datagrams that arrived on the tunnel port. */
+	VCMP_STAT_RX_NAT_KEEPALIVE,	/* RFC 3948 keepalive, consumed */
 	VCMP_STAT_RX_DROP_SHORT,	/* shorter than the smallest VCMP packet */
+	VCMP_STAT_RX_DROP_NON_ESP,	/* non-ESP marker (IKE), not ours */
 	VCMP_STAT_RX_DROP_UNKNOWN_SPI,	/* no security association matches */
+	VCMP_STAT_RX_DROP_UNKNOWN_PEER,	/* plain VCMP from an unknown endpoint */
+	VCMP_STAT_RX_DROP_REPLAY,	/* sequence number seen or too old */
+	VCMP_STAT_RX_DROP_BAD_ICV,	/* authentication failed */
+	VCMP_STAT_RX_DROP_BAD_ESP,	/* malformed ESP, padding, next header */
+	VCMP_STAT_RX_DROP_BAD_HEADER,	/* VCMP header or data header invalid */
+	VCMP_STAT_RX_DROP_UNKNOWN_LINK,	/* link id not configured on the peer */
+	VCMP_STAT_RX_DROP_UNSUPPORTED,	/* packet type this version ignores */
+	VCMP_STAT_RX_DROP_BAD_INNER,	/* inner packet malformed */
+	VCMP_STAT_RX_DROP_INNER_SRC,	/* inner source not allowed for peer */
+	VCMP_STAT_RX_DROP_NOMEM,	/* allocation failed */
 	/* Transmit side: inner packets handed to the device. */
 	VCMP_STAT_TX_DROP_NO_PEER,	/* no peer for the inner destination */
 	VCMP_STAT_TX_DROP_BAD_PROTO,	/* neither IPv4 nor IPv6 */
 	VCMP_STAT_TX_DROP_DOWN,		/* encapsulation socket not open */
+	VCMP_STAT_TX_DROP_NO_LINK,	/* the peer has no link */
+	VCMP_STAT_TX_DROP_NO_SA,	/* ESP peer without an outbound SA */
+	VCMP_STAT_TX_DROP_SEQ_EXHAUSTED,	/* SA used 2^64-1 numbers: rekey */
+	VCMP_STAT_TX_DROP_NO_ROUTE,	/* no underlay route to the link's remote */
+	VCMP_STAT_TX_DROP_ROUTE_LOOP,	/* underlay route points into vcmp */
+	VCMP_STAT_TX_DROP_CRYPTO,	/* encryption failed */
+	VCMP_STAT_TX_DROP_NOMEM,	/* allocation or headroom failed */
 	VCMP_STAT_COUNT
 };
 

@@ -28,7 +28,7 @@ fi
 cd "$src"
 # shellcheck disable=SC2046
 out=$("$cp_dir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
-	-f $(git ls-files 'kernel/*.[ch]' 'uapi/*.h' 2>/dev/null || ls kernel/*.[ch] uapi/linux/*.h) 2>&1) || true
+	-f $(git ls-files --cached --others --exclude-standard 'kernel/*.[ch]' 'uapi/*.h' 2>/dev/null || ls kernel/*.[ch] uapi/linux/*.h) 2>&1) || true
 if [ -n "$out" ] && grep -Eq 'ERROR|WARNING|CHECK' <<<"$out"; then
 	echo "$out"
 	echo "checkpatch: not clean"

@@ -6,7 +6,7 @@
 # Environment (all optional):
 #   KERNELS   kernel series to test, default "6.1 6.12"
 #   T         tests to run, comma or space separated (default: all)
-#   MODE      test (default), shell (interactive) or demo
+#   MODE      test (default), shell (interactive), demo or bench
 #   CPU       qemu -cpu model, default max (AES-NI: async AEAD);
 #             qemu64 has no AES-NI (synchronous generic crypto)
 #   KEEP_LOG  1: keep the VM console logs even when everything passed
@@ -32,8 +32,9 @@ die() { echo "vm: $*" >&2; exit 1; }
 
 "$here/host-deps.sh" || die "cannot install host packages"
 
-# vcmpctl runs inside the VM with the host's libraries.
+# vcmpctl and the test helpers run inside the VM with the host's libraries.
 make -s -C "$src/tools/vcmpctl" >&2 || die "vcmpctl build failed"
+make -s -C "$src/selftests" tools >&2 || die "selftest tools build failed"
 
 # build_module KVER: out-of-tree build in a private copy, W=1 and sparse,
 # any compiler or sparse diagnostic fails it. Prints the .ko path.
@@ -79,7 +80,7 @@ for series in $kernels; do
 	ko=$(build_module "$kver") || die "module build failed for $kver"
 	initrd=$cache/run/$kver.cpio
 	"$here/mkinitramfs.sh" "$cache/kernels/$kver/root" "$kver" "$ko" \
-		"$src/selftests" "$src/tools/vcmpctl/vcmpctl" "$initrd" ||
+		"$src/selftests" "$src/tools/vcmpctl/vcmpctl:$src/selftests/tools/espinudp" "$initrd" ||
 		die "initramfs failed for $kver"
 	kvers[$series]=$kver
 	initrds[$series]=$initrd

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive path, called by the UDP stack for every datagram on the tunnel
+ * port (encap_rcv, softirq, RCU read lock held). Each way a datagram can
+ * fail to be delivered has its own counter (stats.h).
+ *
+ * ESP: SPI -> inbound SA -> replay check -> decrypt (maybe asynchronous) ->
+ * replay update -> VCMP headers -> link -> inner source check -> deliver.
+ * Plain: source endpoint -> link of a plain peer -> VCMP headers -> inner
+ * source check -> deliver.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/dst_cache.h>
+#include <net/gro_cells.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/udp_tunnel.h>
+
+#include "device.h"
+#include "receive.h"
+#include "skb_cb.h"
+#include "stats.h"
+
+/* Release what a received packet holds and count why it was dropped. */
+static void vcmp_rx_drop(struct vcmp_dev *vdev, struct sk_buff *skb,
+			 enum vcmp_stat why)
+{
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
+
+	vcmp_stats_inc(vdev->stats, why);
+	DEV_STATS_INC(vdev->dev, rx_errors);
+	vcmp_sa_put(cb->sa);
+	vcmp_link_put(cb->link);
+	if (cb->peer) {
+		vcmp_peer_put(cb->peer);
+		vcmp_inflight_put(vdev);
+	}
+	kfree_skb(skb);
+}
+
+/* The outer source address and port of a received datagram. */
+static void vcmp_rx_source(struct sk_buff *skb, union vcmp_sockaddr *from)
+{
+	memset(from, 0, sizeof(*from));
+	if (ip_hdr(skb)->version == 4) {
+		from->sin.sin_family = AF_INET;
+		from->sin.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		from->sin.sin_port = udp_hdr(skb)->source;
+	} else {
+		from->sin6.sin6_family = AF_INET6;
+		from->sin6.sin6_addr = ipv6_hdr(skb)->saddr;
+		from->sin6.sin6_port = udp_hdr(skb)->source;
+		if (ipv6_addr_type(&from->sin6.sin6_addr) &
+		    IPV6_ADDR_LINKLOCAL)
+			from->sin6.sin6_scope_id = inet6_iif(skb);
+	}
+}
+
+/*
+ * NAT-T: an authenticated packet from a new source address or port means
+ * a NAT on the path rebound; answer where it came from.
+ */
+static void vcmp_rx_update_endpoint(struct vcmp_link *link,
+				    struct sk_buff *skb)
+{
+	union vcmp_sockaddr from, cur;
+
+	vcmp_rx_source(skb, &from);
+	vcmp_link_get_remote(link, &cur);
+	if (likely(vcmp_ep_equal(&from, &cur)))
+		return;
+	write_seqlock_bh(&link->endpoint_lock);
+	link->remote = from;
+	write_sequnlock_bh(&link->endpoint_lock);
+	dst_cache_reset(&link->dst_cache);
+}
+
+/* The link of @peer with id @id, or NULL. RCU reader. */
+static struct vcmp_link *vcmp_rx_link(struct vcmp_peer *peer, u8 id)
+{
+	struct vcmp_link *link;
+	unsigned int i;
+
+	for (i = 0; i < VCMP_MAX_LINKS; i++) {
+		link = rcu_dereference(peer->links[i]);
+		if (link && link->id == id)
+			return link;
+	}
+	return NULL;
+}
+
+/* Is the inner packet well formed and its source allowed for @peer? */
+static enum vcmp_stat vcmp_rx_check_inner(struct vcmp_peer *peer,
+					  struct sk_buff *skb, u8 proto)
+{
+	struct vcmp_aip_owner *owner;
+	unsigned int len;
+
+	if (proto == VCMP_PROTO_IPV4) {
+		if (!pskb_may_pull(skb, sizeof(struct iphdr)) ||
+		    ip_hdr(skb)->version != 4 || ip_hdr(skb)->ihl < 5)
+			return VCMP_STAT_RX_DROP_BAD_INNER;
+		len = ntohs(ip_hdr(skb)->tot_len);
+		if (len < ip_hdr(skb)->ihl * 4 || len > skb->len ||
+		    pskb_trim(skb, len))
+			return VCMP_STAT_RX_DROP_BAD_INNER;
+		skb->protocol = htons(ETH_P_IP);
+		owner = vcmp_aip_lookup(&peer->vdev->aips, 4,
+					(const u8 *)&ip_hdr(skb)->saddr);
+	} else {
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)) ||
+		    ipv6_hdr(skb)->version != 6)
+			return VCMP_STAT_RX_DROP_BAD_INNER;
+		len = sizeof(struct ipv6hdr) + ntohs(ipv6_hdr(skb)->payload_len);
+		if (len > skb->len || pskb_trim(skb, len))
+			return VCMP_STAT_RX_DROP_BAD_INNER;
+		skb->protocol = htons(ETH_P_IPV6);
+		owner = vcmp_aip_lookup(&peer->vdev->aips, 6,
+					ipv6_hdr(skb)->saddr.s6_addr);
+	}
+	if (owner != &peer->aips)
+		return VCMP_STAT_RX_DROP_INNER_SRC;
+	return 0;
+}
+
+/*
+ * The VCMP part, common to ESP (after decryption) and plain: skb->data at
+ * the VCMP header; cb->peer is set and referenced.
+ */
+static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
+			 bool authenticated)
+{
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
+	struct vcmp_peer *peer = cb->peer;
+	struct net_device *dev = vdev->dev;
+	struct vcmp_data_hdr d;
+	struct vcmp_link *link;
+	struct vcmp_hdr h;
+	enum vcmp_stat why;
+	unsigned int len;
+
+	/* The data header check reads the inner version nibble too. */
+	if (!pskb_may_pull(skb, VCMP_OVERHEAD + 1) ||
+	    vcmp_hdr_decode(&h, skb->data, skb->len)) {
+		why = VCMP_STAT_RX_DROP_BAD_HEADER;
+		goto drop;
+	}
+	if (h.type != VCMP_TYPE_DATA) {
+		why = VCMP_STAT_RX_DROP_UNSUPPORTED;
+		goto drop;
+	}
+	if (vcmp_data_hdr_decode(&d, skb->data + VCMP_HDR_LEN,
+				 skb->len - VCMP_HDR_LEN, h.flags)) {
+		why = VCMP_STAT_RX_DROP_BAD_HEADER;
+		goto drop;
+	}
+	if (h.flags & VCMP_F_FRAG) {
+		/* In-tunnel fragmentation arrives with PMTU support. */
+		why = VCMP_STAT_RX_DROP_UNSUPPORTED;
+		goto drop;
+	}
+
+	rcu_read_lock();
+	link = vcmp_rx_link(peer, h.link_id);
+	if (link && cb->link && link != cb->link)
+		link = NULL;	/* plain: id and endpoint disagree */
+	if (link && authenticated)
+		vcmp_rx_update_endpoint(link, skb);
+	rcu_read_unlock();
+	if (!link) {
+		why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
+		goto drop;
+	}
+
+	__skb_pull(skb, VCMP_OVERHEAD);
+	skb_reset_network_header(skb);
+	rcu_read_lock();
+	why = vcmp_rx_check_inner(peer, skb, d.proto);
+	rcu_read_unlock();
+	if (why)
+		goto drop;
+
+	skb_reset_mac_header(skb);
+	skb_reset_transport_header(skb);
+	skb_scrub_packet(skb, false);
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	if (authenticated) {
+		/* The ICV covered the inner packet, checksums included. */
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		skb->csum_level = ~0;
+	} else {
+		skb->ip_summed = CHECKSUM_NONE;
+	}
+
+	vcmp_sa_put(cb->sa);
+	vcmp_link_put(cb->link);
+	vcmp_peer_put(peer);
+	len = skb->len;
+	if (likely(gro_cells_receive(&vdev->gro_cells, skb) == NET_RX_SUCCESS))
+		dev_sw_netstats_rx_add(dev, len);
+	else
+		DEV_STATS_INC(dev, rx_dropped);
+	vcmp_inflight_put(vdev);
+	return;
+
+drop:
+	vcmp_rx_drop(vdev, skb, why);
+}
+
+/* Completion of decryption, synchronous or not. */
+static void vcmp_rx_decrypted(struct sk_buff *skb, int err)
+{
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
+	struct vcmp_sa *sa = cb->sa;
+	struct vcmp_dev *vdev = sa->peer->vdev;
+
+	if (unlikely(err)) {
+		vcmp_rx_drop(vdev, skb, err == -EBADMSG ?
+			     VCMP_STAT_RX_DROP_BAD_ICV :
+			     VCMP_STAT_RX_DROP_BAD_ESP);
+		return;
+	}
+	/* Authenticated: now the sequence number may move the window. */
+	spin_lock_bh(&sa->replay_lock);
+	err = vcmp_replay_update(&sa->replay, cb->seq);
+	spin_unlock_bh(&sa->replay_lock);
+	if (unlikely(err)) {
+		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_REPLAY);
+		return;
+	}
+	vcmp_rx_vcmp(vdev, skb, true);
+}
+
+static void vcmp_rx_esp(struct vcmp_dev *vdev, struct sk_buff *skb)
+{
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
+	struct vcmp_sa *sa;
+	u32 spi, seq_lo;
+	u64 seq;
+	int err;
+
+	spi = vcmp_get_be32(skb->data);
+	seq_lo = vcmp_get_be32(skb->data + 4);
+	sa = vcmp_sa_lookup_in_rcu(vdev, spi);
+	if (!sa || !vcmp_sa_get(sa)) {
+		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_UNKNOWN_SPI);
+		return;
+	}
+	cb->sa = sa;
+	cb->peer = vcmp_peer_get(sa->peer);
+	if (!cb->peer) {
+		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_UNKNOWN_SPI);
+		return;
+	}
+	vcmp_inflight_get(vdev);
+
+	spin_lock_bh(&sa->replay_lock);
+	seq = vcmp_replay_infer(&sa->replay, seq_lo);
+	err = vcmp_replay_check(&sa->replay, seq);
+	spin_unlock_bh(&sa->replay_lock);
+	if (err) {
+		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_REPLAY);
+		return;
+	}
+	cb->seq = seq;
+	err = vcmp_esp_decrypt(&sa->aead, skb, seq, vcmp_rx_decrypted);
+	if (err != -EINPROGRESS)
+		vcmp_rx_decrypted(skb, err);
+}
+
+static void vcmp_rx_plain(struct vcmp_dev *vdev, struct sk_buff *skb)
+{
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
+	union vcmp_sockaddr from;
+	struct vcmp_link *link;
+
+	vcmp_rx_source(skb, &from);
+	link = vcmp_link_lookup_plain_rcu(vdev, &from);
+	if (link)
+		link = vcmp_link_get(link);
+	if (!link) {
+		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_UNKNOWN_PEER);
+		return;
+	}
+	cb->link = link;
+	cb->peer = vcmp_peer_get(link->peer);
+	if (!cb->peer || READ_ONCE(cb->peer->dead)) {
+		if (cb->peer) {
+			vcmp_peer_put(cb->peer);
+			cb->peer = NULL;
+		}
+		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_UNKNOWN_PEER);
+		return;
+	}
+	vcmp_inflight_get(vdev);
+	vcmp_rx_vcmp(vdev, skb, false);
+}
+
+/**
+ * vcmp_receive - encap_rcv hook of the device's UDP sockets
+ * @sk: the socket
+ * @skb: the datagram, skb->data at the UDP header
+ *
+ * Context: softirq, RCU read lock held. Return: 0, the datagram is
+ * always consumed.
+ */
+int vcmp_receive(struct sock *sk, struct sk_buff *skb)
+{
+	struct vcmp_dev *vdev = rcu_dereference_sk_user_data(sk);
+	unsigned int pull;
+
+	if (unlikely(!vdev)) {
+		kfree_skb(skb);
+		return 0;
+	}
+	memset(VCMP_CB(skb), 0, sizeof(struct vcmp_skb_cb));
+
+	pull = min_t(unsigned int, skb->len,
+		     sizeof(struct udphdr) + VCMP_OVERHEAD);
+	if (!pskb_may_pull(skb, pull)) {
+		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_NOMEM);
+		return 0;
+	}
+	__skb_pull(skb, sizeof(struct udphdr));
+
+	switch (vcmp_classify(skb->data, skb->len)) {
+	case VCMP_DEMUX_ESP:
+		vcmp_rx_esp(vdev, skb);
+		break;
+	case VCMP_DEMUX_PLAIN:
+		vcmp_rx_plain(vdev, skb);
+		break;
+	case VCMP_DEMUX_KEEPALIVE:
+		vcmp_stats_inc(vdev->stats, VCMP_STAT_RX_NAT_KEEPALIVE);
+		consume_skb(skb);
+		break;
+	case VCMP_DEMUX_NON_ESP_MARKER:
+		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_NON_ESP);
+		break;
+	default:
+		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_SHORT);
+		break;
+	}
+	return 0;
+}
