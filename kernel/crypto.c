@@ -261,16 +261,19 @@ static u8 *vcmp_tmp_iv(struct crypto_aead *tfm, struct vcmp_crypto_tmp *t)
 
 static struct aead_request *vcmp_tmp_req(struct crypto_aead *tfm, u8 *iv)
 {
-	return PTR_ALIGN((struct aead_request *)(iv + crypto_aead_ivsize(tfm)),
-			 __alignof__(struct aead_request));
+	u8 *end = iv + crypto_aead_ivsize(tfm);
+
+	return (struct aead_request *)PTR_ALIGN(end,
+						__alignof__(struct aead_request));
 }
 
 static struct scatterlist *vcmp_tmp_sg(struct crypto_aead *tfm,
 				       struct aead_request *req)
 {
-	return PTR_ALIGN((struct scatterlist *)((u8 *)(req + 1) +
-						crypto_aead_reqsize(tfm)),
-			 __alignof__(struct scatterlist));
+	u8 *end = (u8 *)(req + 1) + crypto_aead_reqsize(tfm);
+
+	return (struct scatterlist *)PTR_ALIGN(end,
+					       __alignof__(struct scatterlist));
 }
 
 static void vcmp_tmp_free(struct sk_buff *skb)

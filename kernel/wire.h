@@ -136,7 +136,7 @@ enum vcmp_suite {
 	VCMP_SUITE_AES_GCM_128,		/* rfc4106(gcm(aes)) */
 	VCMP_SUITE_AES_GCM_256,		/* rfc4106(gcm(aes)) */
 	VCMP_SUITE_CHACHA20_POLY1305,	/* rfc7539esp(chacha20,poly1305) */
-	VCMP_SUITE_AES_CBC_HMAC_SHA1,	/* authenc(hmac(sha1),cbc(aes)) */
+	VCMP_SUITE_AES_CBC_HMAC_SHA1,	/* authencesn(hmac(sha1),cbc(aes)) */
 	VCMP_SUITE_COUNT
 };
 

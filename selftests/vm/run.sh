@@ -57,7 +57,7 @@ build_module() {
 boot() {
 	local kver=$1 initrd=$2 vmmode=$3 results=$4 console=$5 serial0
 	local append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4"
-	append+=" vcmp.mode=$vmmode vcmp.tests=${tests// /,} ${QEMU_APPEND:-}"
+	append+=" vcmptest.mode=$vmmode vcmptest.tests=${tests// /,} ${QEMU_APPEND:-}"
 	if [ "$vmmode" = test ]; then
 		serial0="file:$console"
 	else
