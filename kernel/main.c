@@ -5,12 +5,15 @@
  */
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/vcmp.h>
 #include <linux/workqueue.h>
+#include <net/genetlink.h>
 #include <net/rtnetlink.h>
 
 #include "crypto.h"
 #include "device.h"
 #include "main.h"
+#include "netlink.h"
 
 struct workqueue_struct *vcmp_wq;
 
@@ -35,9 +38,14 @@ static int __init vcmp_init(void)
 	err = vcmp_device_init();
 	if (err)
 		goto err_destroy_wq;
+	err = vcmp_genl_init();
+	if (err)
+		goto err_device_exit;
 	pr_info("vcmp " VCMP_VERSION " loaded\n");
 	return 0;
 
+err_device_exit:
+	vcmp_device_exit();
 err_destroy_wq:
 	destroy_workqueue(vcmp_wq);
 	return err;
@@ -45,6 +53,7 @@ err_destroy_wq:
 
 static void __exit vcmp_exit(void)
 {
+	vcmp_genl_exit();
 	vcmp_device_exit();
 	/* Let the RCU callbacks queue their work, then drain it. */
 	rcu_barrier();
@@ -57,3 +66,4 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VCMP-compatible SD-WAN multipath tunnel");
 MODULE_VERSION(VCMP_VERSION);
 MODULE_ALIAS_RTNL_LINK("vcmp");
+MODULE_ALIAS_GENL_FAMILY(VCMP_GENL_NAME);

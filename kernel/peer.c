@@ -15,11 +15,6 @@
 #include "peer.h"
 #include "sa.h"
 
-static u32 vcmp_peer_hash(u32 id)
-{
-	return hash_32(id, VCMP_PEER_HASH_BITS);
-}
-
 int vcmp_peers_init(struct vcmp_dev *vdev)
 {
 	hash_init(vdev->peer_hash);
@@ -88,7 +83,7 @@ int vcmp_peer_add(struct vcmp_dev *vdev, const struct vcmp_peer_cfg *cfg,
 	kref_init(&peer->refcount);
 
 	list_add_tail(&peer->list, &vdev->peer_list);
-	hash_add_rcu(vdev->peer_hash, &peer->hnode, vcmp_peer_hash(peer->id));
+	hash_add_rcu(vdev->peer_hash, &peer->hnode, peer->id);
 	vdev->npeers++;
 	return 0;
 }

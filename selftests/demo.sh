@@ -30,12 +30,12 @@ run ip netns exec site-a ping -c 2 -n 192.0.2.2
 
 step "A vcmp device at each site"
 run ip -n site-a link add vcmp0 type vcmp
-run ip netns exec site-b "$VCMPCTL" link add vcmp0 port 2426
+run ip netns exec site-b "$VCMPCTL" dev add vcmp0 port 2426
 for s in a b; do
 	ip -n "site-$s" link set vcmp0 up
 done
 run ip -n site-a -d link show vcmp0
-run ip netns exec site-b "$VCMPCTL" link show
+run ip netns exec site-b "$VCMPCTL" dev show
 
 step "Each site listens on UDP 2426 (IPv4 and IPv6)"
 run ip netns exec site-a ss -ulnp 'sport = :2426'

@@ -19,7 +19,7 @@ KSFT_SKIP=4
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VCMP_KO=${VCMP_KO:-$LIB_DIR/../kernel/vcmp.ko}
 if [ -z "${VCMPCTL:-}" ]; then
-	VCMPCTL=$(command -v vcmpctl || echo "$LIB_DIR/../tools/vcmpctl/vcmpctl")
+	VCMPCTL=$(type -P vcmpctl || echo "$LIB_DIR/../tools/vcmpctl/vcmpctl")
 fi
 
 _state=$(mktemp -d /tmp/vcmp-selftest.XXXXXX)

@@ -11,7 +11,7 @@ require_cmd ip ss ethtool ping nc
 
 # vcmp_port NS DEV: the port vcmpctl reports for DEV.
 vcmp_port() {
-	n "$1" "$VCMPCTL" -j link show "$2" | grep -o '"port": *[0-9]*' | grep -o '[0-9]*$'
+	n "$1" "$VCMPCTL" -j dev show "$2" | grep -o '"port": *[0-9]*' | grep -o '[0-9]*$'
 }
 
 test_default_port() {
@@ -31,7 +31,7 @@ test_default_port() {
 test_explicit_port() {
 	local ns
 	setup_ns ns
-	n "$ns" "$VCMPCTL" link add vcmp0 port 4000
+	n "$ns" "$VCMPCTL" dev add vcmp0 port 4000
 	expect_eq "port" "$(vcmp_port "$ns" vcmp0)" 4000
 	ip -n "$ns" link set vcmp0 up
 	expect_eq "sockets on 4000" "$(udp_sockets "$ns" 4000)" 2
@@ -43,13 +43,13 @@ test_explicit_port() {
 test_bad_port() {
 	local ns err
 	setup_ns ns
-	if err=$(n "$ns" "$VCMPCTL" link add vcmp0 port 0 2>&1); then
+	if err=$(n "$ns" "$VCMPCTL" dev add vcmp0 port 0 2>&1); then
 		fail "port 0 accepted"
 	fi
 	expect_match "extack" "$err" "^Error: vcmp: UDP port must be between 1 and 65535\\.$"
 	expect_eq "devices" "$(ip -n "$ns" -o link show type vcmp | wc -l)" 0
-	n "$ns" "$VCMPCTL" link add vcmp0
-	if err=$(n "$ns" "$VCMPCTL" link set vcmp0 port 0 2>&1); then
+	n "$ns" "$VCMPCTL" dev add vcmp0
+	if err=$(n "$ns" "$VCMPCTL" dev set vcmp0 port 0 2>&1); then
 		fail "changing to port 0 accepted"
 	fi
 	expect_match "extack" "$err" "^Error: vcmp: UDP port must be between 1 and 65535\\.$"
@@ -73,13 +73,13 @@ test_port_conflict() {
 	local ns err
 	setup_ns ns
 	ip -n "$ns" link add vcmp0 type vcmp
-	if err=$(n "$ns" "$VCMPCTL" link add vcmp1 port 2426 2>&1); then
+	if err=$(n "$ns" "$VCMPCTL" dev add vcmp1 port 2426 2>&1); then
 		fail "second device on 2426 accepted"
 	fi
 	expect_match "extack" "$err" \
 		"^Error: vcmp: UDP port already used by another vcmp device in this namespace\\.$"
-	n "$ns" "$VCMPCTL" link add vcmp1 port 2427
-	if err=$(n "$ns" "$VCMPCTL" link set vcmp1 port 2426 2>&1); then
+	n "$ns" "$VCMPCTL" dev add vcmp1 port 2427
+	if err=$(n "$ns" "$VCMPCTL" dev set vcmp1 port 2426 2>&1); then
 		fail "changing to a used port accepted"
 	fi
 	expect_match "extack" "$err" "already used by another vcmp device"
@@ -114,7 +114,7 @@ test_port_change_while_up() {
 	setup_ns ns
 	ip -n "$ns" link add vcmp0 type vcmp
 	ip -n "$ns" link set vcmp0 up
-	n "$ns" "$VCMPCTL" link set vcmp0 port 2500
+	n "$ns" "$VCMPCTL" dev set vcmp0 port 2500
 	expect_eq "port" "$(vcmp_port "$ns" vcmp0)" 2500
 	expect_eq "sockets on 2500" "$(udp_sockets "$ns" 2500)" 2
 	expect_eq "sockets on 2426" "$(udp_sockets "$ns" 2426)" 0

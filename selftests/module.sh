@@ -33,7 +33,7 @@ test_rmmod_live_devices() {
 	vcmp_load
 	setup_ns a b
 	ip -n "$a" link add vcmp0 type vcmp
-	n "$a" "$VCMPCTL" link add vcmp1 port 2500
+	n "$a" "$VCMPCTL" dev add vcmp1 port 2500
 	ip -n "$b" link add vcmp0 type vcmp
 	ip -n "$a" link set vcmp0 up
 	ip -n "$a" link set vcmp1 up

@@ -15,6 +15,7 @@ kroot=$1 kver=$2 ko=$3 selftests=$4 tools=$5 out=$6
 here=$(cd "$(dirname "$0")" && pwd)
 
 root=$(mktemp -d)
+chmod 0755 "$root"	# the VM's /: mktemp makes it 0700, closed to non-root tests
 trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/usr/{bin,sbin,lib,lib64} "$root"/{dev,proc,sys,tmp,run,root,etc,mnt}
@@ -34,7 +35,7 @@ done
 progs=(bash ip tc ss bridge ping iperf3 ethtool tcpdump wg timeout
        modprobe insmod rmmod lsmod depmod modinfo nc.openbsd sysctl
        dmesg setsid unshare nsenter flock stdbuf seq sort uniq head tail
-       cut tr od xxd sleep date)
+       cut tr od xxd sleep date setpriv)
 copy_lib() {
 	local lib
 	for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*'); do

@@ -25,7 +25,11 @@ mode=${MODE:-test}
 cpu=${CPU:-max}
 timeout_s=${VM_TIMEOUT:-1200}
 logdir=$cache/logs
-mkdir -p "$cache/kernels" "$cache/build" "$cache/run" "$logdir"
+mkdir -p "$cache/kernels" "$cache/build" "$logdir"
+# Builds and initramfs images are private to this run, so that runs may
+# go on side by side.
+work=$(mktemp -d "$cache/build/run.XXXXXX")
+trap 'rm -rf "$work"' EXIT
 
 say() { echo "# $*"; }
 die() { echo "vm: $*" >&2; exit 1; }
@@ -41,8 +45,7 @@ make -s -C "$src/selftests" tools >&2 || die "selftest tools build failed"
 build_module() {
 	local kver=$1 hdr out b
 	hdr=$cache/kernels/$kver/root/usr/src/linux-headers-$kver
-	b=$cache/build/$kver
-	rm -rf "$b"
+	b=$work/$kver
 	mkdir -p "$b"
 	cp -r "$src/Kbuild" "$src/kernel" "$src/uapi" "$b/"
 	out=$(make -C "$hdr" M="$b" W=1 C=1 modules 2>&1)
@@ -78,7 +81,7 @@ for series in $kernels; do
 	kver=$("$here/fetch-kernel.sh" "$series" "$cache/kernels") ||
 		die "cannot fetch kernel $series"
 	ko=$(build_module "$kver") || die "module build failed for $kver"
-	initrd=$cache/run/$kver.cpio
+	initrd=$work/$kver.cpio
 	"$here/mkinitramfs.sh" "$cache/kernels/$kver/root" "$kver" "$ko" \
 		"$src/selftests" "$src/tools/vcmpctl/vcmpctl:$src/selftests/tools/espinudp" "$initrd" ||
 		die "initramfs failed for $kver"
@@ -101,9 +104,8 @@ fi
 declare -A pids
 for series in $kernels; do
 	kver=${kvers[$series]}
-	rm -f "$logdir/$kver".{results,console}
-	boot "$kver" "${initrds[$series]}" test "$logdir/$kver.results" \
-		"$logdir/$kver.console" &
+	boot "$kver" "${initrds[$series]}" test "$work/$kver.results" \
+		"$work/$kver.console" &
 	pids[$series]=$!
 done
 
@@ -112,7 +114,7 @@ for series in $kernels; do
 	kver=${kvers[$series]}
 	wait "${pids[$series]}"
 	qrc=$?
-	res=$logdir/$kver.results con=$logdir/$kver.console
+	res=$work/$kver.results con=$work/$kver.console
 	say "kernel $kver (-cpu $cpu)"
 	grep -v '^VCMP-VM-DONE' "$res" 2>/dev/null
 	# Count test cases: nested case lines, plus a test that failed
@@ -137,9 +139,8 @@ for series in $kernels; do
 done
 
 if [ "$keep" = 1 ]; then
+	cp "$work"/*.results "$work"/*.console "$logdir/" 2>/dev/null
 	say "VM logs kept in $logdir"
-else
-	rm -f "$logdir"/*.results "$logdir"/*.console
 fi
 say "$skipped skipped"
 echo "$passed passed, $failed failed"

@@ -13,6 +13,8 @@
 
 #include <netlink/attr.h>
 #include <netlink/errno.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
 #include <netlink/handlers.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -51,6 +53,50 @@ static void vnl_print_extack(const char *level, const char *msg)
 }
 
 /*
+ * When the kernel names the policy an attribute failed (the core's own
+ * messages, such as "integer out of range"), append the valid range to
+ * the message in @buf.
+ */
+static void vnl_extack_policy(struct nlattr *policy, char *buf, size_t size)
+{
+	struct nlattr *tb[NL_POLICY_TYPE_ATTR_MAX + 1];
+	size_t len = strlen(buf);
+	uint64_t min, max;
+	const char *what;
+	int lo, hi;
+
+	if (!len || nla_parse_nested(tb, NL_POLICY_TYPE_ATTR_MAX, policy,
+				     NULL) < 0)
+		return;
+	if (tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] &&
+	    tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]) {
+		lo = NL_POLICY_TYPE_ATTR_MIN_VALUE_U;
+		hi = NL_POLICY_TYPE_ATTR_MAX_VALUE_U;
+		what = "valid range";
+	} else if (tb[NL_POLICY_TYPE_ATTR_MIN_LENGTH] ||
+		   tb[NL_POLICY_TYPE_ATTR_MAX_LENGTH]) {
+		lo = NL_POLICY_TYPE_ATTR_MIN_LENGTH;
+		hi = NL_POLICY_TYPE_ATTR_MAX_LENGTH;
+		what = "valid length";
+	} else {
+		return;
+	}
+	if (nla_len(tb[lo] ? tb[lo] : tb[hi]) < 4)
+		return;
+	min = tb[lo] ? (nla_len(tb[lo]) >= 8 ? nla_get_u64(tb[lo]) :
+					       nla_get_u32(tb[lo])) : 0;
+	if (tb[hi] && nla_len(tb[hi]) >= 4) {
+		max = nla_len(tb[hi]) >= 8 ? nla_get_u64(tb[hi]) :
+					     nla_get_u32(tb[hi]);
+		snprintf(buf + len, size - len, " (%s %llu to %llu)", what,
+			 (unsigned long long)min, (unsigned long long)max);
+	} else {
+		snprintf(buf + len, size - len, " (%s: at least %llu)", what,
+			 (unsigned long long)min);
+	}
+}
+
+/*
  * Copy the NLMSGERR_ATTR_MSG string of @nlh (an NLMSG_ERROR or NLMSG_DONE
  * message) to @buf, or make @buf empty if it has none. @off is where the TLVs
  * start in the payload; SIZE_MAX if the message cannot carry any.
@@ -75,6 +121,8 @@ static void vnl_extack_msg(struct nlmsghdr *nlh, size_t off, char *buf,
 		return;
 	if (tb[NLMSGERR_ATTR_MSG])
 		nla_strlcpy(buf, tb[NLMSGERR_ATTR_MSG], size);
+	if (tb[NLMSGERR_ATTR_POLICY])
+		vnl_extack_policy(tb[NLMSGERR_ATTR_POLICY], buf, size);
 }
 
 /*
@@ -180,6 +228,7 @@ int vnl_open(struct vnl *nl, int protocol)
 	int err, fd;
 
 	vnl_reset(nl);
+	nl->family = 0;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
 		nl->err = ENOMEM;
@@ -206,6 +255,41 @@ err_free:
 	nl_socket_free(nl->sk);		/* closes the socket too */
 	nl->sk = NULL;
 	return -1;
+}
+
+int vnl_open_genl(struct vnl *nl, const char *family)
+{
+	int id;
+
+	if (vnl_open(nl, NETLINK_GENERIC))
+		return -1;
+	/* The kernel loads the module of a family it does not know yet. */
+	id = genl_ctrl_resolve(nl->sk, family);
+	if (id < 0) {
+		nl->nlerr = -id;
+		vnl_close(nl);
+		return -1;
+	}
+	nl->family = id;
+	/*
+	 * A large reply and its ACK must fit together (the kernel sends
+	 * peer-get replies of up to 64 KiB); capped by net.core.rmem_max.
+	 */
+	nl_socket_set_buffer_size(nl->sk, VNL_GENL_RCVBUF, 0);
+	return 0;
+}
+
+int vnl_genl_group(struct vnl *nl, const char *family, const char *group)
+{
+	int id;
+
+	vnl_reset(nl);
+	id = genl_ctrl_resolve_grp(nl->sk, family, group);
+	if (id < 0) {
+		nl->nlerr = -id;
+		return -1;
+	}
+	return id;
 }
 
 void vnl_close(struct vnl *nl)

@@ -10,6 +10,7 @@
 #include <netlink/msg.h>
 
 #define VNL_EXTACK_MAX	512
+#define VNL_GENL_RCVBUF	(1 << 20)	/* receive buffer of genl sockets */
 
 /*
  * A netlink socket and the outcome of the last operation on it. After a
@@ -17,6 +18,7 @@
  */
 struct vnl {
 	struct nl_sock *sk;
+	int family;			/* generic netlink family id */
 	int err;			/* errno (kernel or local), 0 if none */
 	int nlerr;			/* libnl error code (NLE_*), 0 if none */
 	char extack[VNL_EXTACK_MAX];	/* kernel's message with @err, or "" */
@@ -32,6 +34,15 @@ typedef int (*vnl_parse_fn)(struct nlmsghdr *nlh, void *arg);
 /* Open a socket of @protocol (NETLINK_ROUTE, ...) with extended ACKs on. */
 int vnl_open(struct vnl *nl, int protocol);
 void vnl_close(struct vnl *nl);
+
+/*
+ * Open a generic netlink socket and resolve the id of @family into
+ * nl->family. Returns 0 or -1 (nl->nlerr NLE_OBJ_NOTFOUND: no such family).
+ */
+int vnl_open_genl(struct vnl *nl, const char *family);
+
+/* The id of multicast group @group of @family, or -1. */
+int vnl_genl_group(struct vnl *nl, const char *family, const char *group);
 
 /*
  * Send @msg (still owned by the caller) and read the replies, passing each

@@ -3,6 +3,7 @@
  * vcmpctl - configure vcmp (VeloCloud MultiPath compatible) tunnel devices.
  *
  *	vcmpctl [-j] OBJECT COMMAND [ARGS]
+ *	vcmpctl [-j] COMMAND [ARGS]
  *
  * This file holds the front end: options, dispatch to the objects and their
  * commands, help and version. Each object lives in a file of its own.
@@ -13,12 +14,27 @@
 #include <string.h>
 #include <linux/vcmp.h>
 
-#include "link.h"
+#include "commands.h"
+#include "dev.h"
+#include "parse.h"
 #include "vcmpctl.h"
 
 static const struct vcmpctl_object *const objects[] = {
+	&show_command,
+	&showconf_command,
+	&setconf_command,
+	&genkey_command,
+	&monitor_command,
+	&dev_object,
+	&peer_object,
 	&link_object,
+	&sa_object,
 };
+
+bool is_help(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
 
 void pr_err(const char *fmt, ...)
 {
@@ -43,8 +59,28 @@ static void object_usage(FILE *f, const struct vcmpctl_object *obj)
 {
 	size_t i;
 
+	if (!obj->cmds) {
+		fprintf(f, "Usage: vcmpctl %s%s%s\n", obj->name,
+			obj->args[0] ? " " : "", obj->args);
+		return;
+	}
 	for (i = 0; i < obj->ncmds; i++)
 		cmd_usage(f, i ? "       " : "Usage: ", obj, &obj->cmds[i]);
+}
+
+/* What the words in capitals of the synopses stand for. */
+static void usage_words(FILE *f)
+{
+	fprintf(f, "\n"
+		"DEV is a vcmp device, PEER and ID peer or link ids, SPI at least 0x01000000.\n"
+		"LINK := ID remote ADDR[:PORT] [local ADDR] [dev IFNAME]\n"
+		"        ([IPV6]:PORT with a port; PORT 0 or none: the device's port)\n"
+		"PREFIXES := ADDR[/LEN][,ADDR[/LEN]...]\n"
+		"SUITE := %s (default aes-gcm-128)\n"
+		"KEY := key HEX | key-file PATH (as many bytes as the suite takes)\n"
+		"PORT is a UDP port number, 1 to 65535 (default %d).\n"
+		"See vcmpctl(8) for details and the configuration file format.\n",
+		suite_names(), VCMP_DEFAULT_PORT);
 }
 
 static void usage(FILE *f)
@@ -52,6 +88,7 @@ static void usage(FILE *f)
 	size_t i, j;
 
 	fputs("Usage: vcmpctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+	      "       vcmpctl [OPTIONS] COMMAND [ARGS]\n"
 	      "       vcmpctl help\n"
 	      "       vcmpctl version\n"
 	      "\n"
@@ -60,11 +97,15 @@ static void usage(FILE *f)
 	      "  -h, --help     print this help and exit\n"
 	      "\n"
 	      "Commands:\n", f);
-	for (i = 0; i < ARRAY_SIZE(objects); i++)
+	for (i = 0; i < ARRAY_SIZE(objects); i++) {
+		if (!objects[i]->cmds)
+			fprintf(f, "  vcmpctl %s%s%s\n", objects[i]->name,
+				objects[i]->args[0] ? " " : "",
+				objects[i]->args);
 		for (j = 0; j < objects[i]->ncmds; j++)
 			cmd_usage(f, "  ", objects[i], &objects[i]->cmds[j]);
-	fprintf(f, "\nPORT is a UDP port number, 1 to 65535 (default %d).\n",
-		VCMP_DEFAULT_PORT);
+	}
+	usage_words(f);
 }
 
 static const struct vcmpctl_object *find_object(const char *name)
@@ -93,14 +134,26 @@ static int run_object(const struct vcmpctl_object *obj, int argc, char **argv,
 		      const struct vcmpctl_opts *opts)
 {
 	const struct vcmpctl_cmd *cmd;
-	int ret;
+	int i, ret;
 
+	if (!obj->cmds) {
+		for (i = 0; i < argc; i++) {
+			if (is_help(argv[i])) {
+				object_usage(stdout, obj);
+				return EXIT_OK;
+			}
+		}
+		ret = obj->run(argc, argv, opts);
+		if (ret == EXIT_USAGE)
+			object_usage(stderr, obj);
+		return ret;
+	}
 	if (argc < 1) {
 		pr_err("missing command for \"%s\"", obj->name);
 		object_usage(stderr, obj);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[0], "help")) {
+	if (!strcmp(argv[0], "help") || is_help(argv[0])) {
 		object_usage(stdout, obj);
 		return EXIT_OK;
 	}
@@ -109,6 +162,12 @@ static int run_object(const struct vcmpctl_object *obj, int argc, char **argv,
 		pr_err("unknown command \"%s\" for \"%s\"", argv[0], obj->name);
 		object_usage(stderr, obj);
 		return EXIT_USAGE;
+	}
+	for (i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			cmd_usage(stdout, "Usage: ", obj, cmd);
+			return EXIT_OK;
+		}
 	}
 	ret = cmd->run(argc - 1, argv + 1, opts);
 	if (ret == EXIT_USAGE)

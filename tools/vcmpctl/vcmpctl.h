@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vcmpctl - definitions shared by the command front end and the objects it
- * dispatches to (link, and later the generic netlink objects).
+ * dispatches to: "dev" (rtnetlink), "peer", "link" and "sa" (generic
+ * netlink), and the commands that stand alone ("show", "setconf", ...).
  */
 #ifndef VCMPCTL_H
 #define VCMPCTL_H
@@ -24,7 +25,7 @@ struct vcmpctl_opts {
 };
 
 /*
- * One command of an object, e.g. "add" of "link". @run gets the arguments
+ * One command of an object, e.g. "add" of "dev". @run gets the arguments
  * that follow the command word and returns an EXIT_* status. When it returns
  * EXIT_USAGE it has already said what is wrong; the caller then prints the
  * synopsis built from @args.
@@ -35,11 +36,20 @@ struct vcmpctl_cmd {
 	int (*run)(int argc, char **argv, const struct vcmpctl_opts *opts);
 };
 
+/*
+ * An object with its commands, or (@cmds NULL) a command that stands
+ * alone: @run and @args are then its own.
+ */
 struct vcmpctl_object {
 	const char *name;
 	const struct vcmpctl_cmd *cmds;
 	size_t ncmds;
+	const char *args;
+	int (*run)(int argc, char **argv, const struct vcmpctl_opts *opts);
 };
+
+/* Whether @arg asks for help: "-h" or "--help". */
+bool is_help(const char *arg);
 
 /* Print "vcmpctl: <message>\n" to stderr. */
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -2,7 +2,11 @@
 /*
  * vcmp - VeloCloud MultiPath (VCMP) compatible SD-WAN tunnel.
  *
- * Userspace API: rtnetlink link attributes for "ip link add ... type vcmp".
+ * Userspace API: rtnetlink link attributes for "ip link add ... type vcmp",
+ * and the generic netlink family "vcmp" that configures peers, links,
+ * allowed inner prefixes and security associations. The generic netlink
+ * part follows Documentation/netlink/specs/vcmp.yaml, which is the
+ * reference; Documentation/netlink.rst explains every attribute.
  */
 #ifndef _UAPI_LINUX_VCMP_H
 #define _UAPI_LINUX_VCMP_H
@@ -27,5 +31,139 @@ enum {
 };
 
 #define IFLA_VCMP_MAX (__IFLA_VCMP_MAX - 1)
+
+/*
+ * Generic netlink family "vcmp".
+ *
+ * Every request names a vcmp device of the caller's network namespace with
+ * VCMP_A_IFINDEX or VCMP_A_IFNAME and needs CAP_NET_ADMIN in the user
+ * namespace owning that network namespace. Changes are announced on the
+ * multicast group VCMP_GENL_MCGRP_EVENTS.
+ */
+#define VCMP_GENL_NAME		"vcmp"
+#define VCMP_GENL_VERSION	1
+
+/* Smallest SPI vcmp accepts; smaller ones are reserved. */
+#define VCMP_SA_SPI_MIN		0x01000000
+/* Upper bound of the key length of any suite. */
+#define VCMP_KEY_MAX_LEN	64
+
+/**
+ * enum vcmp_nl_suite - Encapsulation of a peer.
+ * @VCMP_NL_SUITE_PLAIN: Unencrypted "Internet Multipath" mode, no ESP, no SAs.
+ * @VCMP_NL_SUITE_AES_GCM_128: ESP with rfc4106(gcm(aes)), 16-byte key + 4-byte
+ *   salt.
+ * @VCMP_NL_SUITE_AES_GCM_256: ESP with rfc4106(gcm(aes)), 32-byte key + 4-byte
+ *   salt.
+ * @VCMP_NL_SUITE_CHACHA20_POLY1305: ESP with rfc7539esp(chacha20,poly1305),
+ *   32-byte key + 4-byte salt.
+ * @VCMP_NL_SUITE_AES_CBC_HMAC_SHA1: ESP with authenc(hmac(sha1),cbc(aes)),
+ *   16-byte AES key followed by a 20-byte HMAC-SHA1 key; 96-bit ICV.
+ */
+enum vcmp_nl_suite {
+	VCMP_NL_SUITE_PLAIN,
+	VCMP_NL_SUITE_AES_GCM_128,
+	VCMP_NL_SUITE_AES_GCM_256,
+	VCMP_NL_SUITE_CHACHA20_POLY1305,
+	VCMP_NL_SUITE_AES_CBC_HMAC_SHA1,
+};
+
+/**
+ * enum vcmp_nl_dir - Direction of a security association.
+ * @VCMP_NL_DIR_IN: Inbound; found by SPI, which is unique per device.
+ * @VCMP_NL_DIR_OUT: Outbound; the newest outbound SA of a peer is used.
+ */
+enum vcmp_nl_dir {
+	VCMP_NL_DIR_IN,
+	VCMP_NL_DIR_OUT,
+};
+
+/* Top-level attributes of every message. */
+enum {
+	VCMP_A_IFINDEX = 1,	/* u32, 1..INT_MAX */
+	VCMP_A_IFNAME,		/* string, at most 15 characters */
+	VCMP_A_PORT,		/* u16, replies only */
+	VCMP_A_PEER_COUNT,	/* u32, replies only */
+	VCMP_A_VERSION,		/* string, replies only */
+	VCMP_A_PEER,		/* nest, VCMP_A_PEER_* */
+	VCMP_A_LINK,		/* nest, VCMP_A_LINK_* */
+	VCMP_A_SA,		/* nest, VCMP_A_SA_* */
+
+	__VCMP_A_MAX,
+	VCMP_A_MAX = (__VCMP_A_MAX - 1)
+};
+
+/* A peer, the far end of the tunnel. */
+enum {
+	VCMP_A_PEER_ID = 1,		/* u32, non-zero */
+	VCMP_A_PEER_SEGMENT,		/* u16 */
+	VCMP_A_PEER_SUITE,		/* u32, enum vcmp_nl_suite */
+	VCMP_A_PEER_ALLOWED_IPS,	/* array of nests, VCMP_A_ALLOWED_IP_* */
+	VCMP_A_PEER_REPLACE_ALLOWED_IPS, /* flag, peer-set only */
+	VCMP_A_PEER_LINKS,		/* array of nests, VCMP_A_LINK_* */
+	VCMP_A_PEER_SAS,		/* array of nests, VCMP_A_SA_*, replies */
+
+	__VCMP_A_PEER_MAX,
+	VCMP_A_PEER_MAX = (__VCMP_A_PEER_MAX - 1)
+};
+
+/* One underlay path to a peer. */
+enum {
+	VCMP_A_LINK_PEER_ID = 1,	/* u32, non-zero */
+	VCMP_A_LINK_ID,			/* u8 */
+	VCMP_A_LINK_FAMILY,		/* u16, AF_INET or AF_INET6 */
+	VCMP_A_LINK_LOCAL,		/* binary, 4 or 16 bytes */
+	VCMP_A_LINK_IFINDEX,		/* u32, 0 for any */
+	VCMP_A_LINK_REMOTE,		/* binary, 4 or 16 bytes */
+	VCMP_A_LINK_REMOTE_PORT,	/* u16, 0 for the device's port */
+
+	__VCMP_A_LINK_MAX,
+	VCMP_A_LINK_MAX = (__VCMP_A_LINK_MAX - 1)
+};
+
+/* A security association (one key, one direction, one peer). */
+enum {
+	VCMP_A_SA_PEER_ID = 1,	/* u32, non-zero */
+	VCMP_A_SA_SPI,		/* u32, at least VCMP_SA_SPI_MIN */
+	VCMP_A_SA_DIR,		/* u8, enum vcmp_nl_dir */
+	VCMP_A_SA_KEY,		/* binary, sa-new only, never sent back */
+
+	__VCMP_A_SA_MAX,
+	VCMP_A_SA_MAX = (__VCMP_A_SA_MAX - 1)
+};
+
+/* An inner prefix. */
+enum {
+	VCMP_A_ALLOWED_IP_FAMILY = 1,	/* u16, AF_INET or AF_INET6 */
+	VCMP_A_ALLOWED_IP_ADDR,		/* binary, 4 or 16 bytes */
+	VCMP_A_ALLOWED_IP_CIDR,		/* u8, at most 32 or 128 */
+
+	__VCMP_A_ALLOWED_IP_MAX,
+	VCMP_A_ALLOWED_IP_MAX = (__VCMP_A_ALLOWED_IP_MAX - 1)
+};
+
+enum vcmp_cmd {
+	VCMP_CMD_DEV_GET = 1,
+	VCMP_CMD_PEER_NEW,
+	VCMP_CMD_PEER_SET,
+	VCMP_CMD_PEER_DEL,
+	VCMP_CMD_PEER_GET,
+	VCMP_CMD_LINK_NEW,
+	VCMP_CMD_LINK_DEL,
+	VCMP_CMD_SA_NEW,
+	VCMP_CMD_SA_DEL,
+	VCMP_CMD_PEER_NEW_NTF,
+	VCMP_CMD_PEER_SET_NTF,
+	VCMP_CMD_PEER_DEL_NTF,
+	VCMP_CMD_LINK_NEW_NTF,
+	VCMP_CMD_LINK_DEL_NTF,
+	VCMP_CMD_SA_NEW_NTF,
+	VCMP_CMD_SA_DEL_NTF,
+
+	__VCMP_CMD_MAX,
+	VCMP_CMD_MAX = (__VCMP_CMD_MAX - 1)
+};
+
+#define VCMP_GENL_MCGRP_EVENTS	"events"
 
 #endif /* _UAPI_LINUX_VCMP_H */

@@ -1,0 +1,1530 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "vcmp": configuration of peers, links, allowed
+ * inner prefixes and security associations. The messages and attributes
+ * are specified by Documentation/netlink/specs/vcmp.yaml and explained in
+ * Documentation/netlink.rst.
+ *
+ * Rules every operation follows:
+ * - it needs CAP_NET_ADMIN in the user namespace owning the caller's
+ *   network namespace (GENL_UNS_ADMIN_PERM) and works on a vcmp device of
+ *   that namespace, held by a reference for the duration of the call;
+ * - it runs under the device's configuration mutex (vdev->lock), refuses a
+ *   device being deleted (vdev->dead) and never takes RTNL;
+ * - a request is validated completely before anything changes, and every
+ *   refusal carries an extended ACK message (fixed strings: 6.1 has no
+ *   formatted ones);
+ * - after a change succeeded, an event goes to the "events" multicast
+ *   group of the device's namespace. Key material is never sent back and
+ *   the copy handed to the SA code is wiped.
+ */
+#include <linux/if.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/netdevice.h>
+#include <linux/nospec.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/stringify.h>
+#include <linux/vcmp.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "crypto.h"
+#include "device.h"
+#include "netlink.h"
+#include "peer.h"
+#include "sa.h"
+#include "wire.h"
+
+/*
+ * Largest reply to a peer-get "do" request. A larger peer is refused with
+ * EMSGSIZE: a dump sends it in parts (a single reply that large would not
+ * fit in the receive buffer of many sockets along with its ACK).
+ */
+#define VCMP_NL_REPLY_MAX	(64 * 1024)
+
+/* Index of the "events" group in vcmp_genl_mcgrps. */
+enum {
+	VCMP_MCGRP_EVENTS,
+};
+
+static struct genl_family vcmp_genl_family;
+
+/* Every message names the module, as NL_SET_ERR_MSG_MOD() does. */
+#define VCMP_NL_ERR_ATTR(extack, attr, msg) \
+	NL_SET_ERR_MSG_ATTR(extack, attr, KBUILD_MODNAME ": " msg)
+
+/*
+ * True, with an extack message and the missing attribute's type and nest
+ * recorded, when attribute @type of @tb (the contents of @nest, NULL for
+ * the top level) is absent.
+ */
+#define VCMP_NL_MISSING(extack, nest, tb, type, msg) ({			\
+	struct netlink_ext_ack *_ea = (extack);				\
+	int _type = (type);						\
+	bool _missing = !(tb)[_type];					\
+									\
+	if (_missing) {							\
+		NL_SET_ERR_MSG_MOD(_ea, msg);				\
+		NL_SET_ERR_ATTR_MISS(_ea, nest, _type);			\
+	}								\
+	_missing;							\
+})
+
+/* --- policies ----------------------------------------------------------- */
+
+/* Not const: 6.1's struct nla_policy points to them without const. */
+static struct netlink_range_validation vcmp_ifindex_range = {
+	.min = 1,
+	.max = INT_MAX,
+};
+
+static struct netlink_range_validation vcmp_link_ifindex_range = {
+	.min = 0,
+	.max = INT_MAX,
+};
+
+static struct netlink_range_validation vcmp_spi_range = {
+	.min = VCMP_SA_SPI_MIN,
+	.max = U32_MAX,
+};
+
+static const struct nla_policy vcmp_allowed_ip_policy[VCMP_A_ALLOWED_IP_MAX + 1] = {
+	[VCMP_A_ALLOWED_IP_FAMILY] = NLA_POLICY_RANGE(NLA_U16, AF_INET, AF_INET6),
+	[VCMP_A_ALLOWED_IP_ADDR] = NLA_POLICY_RANGE(NLA_BINARY,
+						    sizeof(struct in_addr),
+						    sizeof(struct in6_addr)),
+	[VCMP_A_ALLOWED_IP_CIDR] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy vcmp_link_policy[VCMP_A_LINK_MAX + 1] = {
+	[VCMP_A_LINK_PEER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VCMP_A_LINK_ID] = { .type = NLA_U8 },
+	[VCMP_A_LINK_FAMILY] = NLA_POLICY_RANGE(NLA_U16, AF_INET, AF_INET6),
+	[VCMP_A_LINK_LOCAL] = NLA_POLICY_RANGE(NLA_BINARY,
+					       sizeof(struct in_addr),
+					       sizeof(struct in6_addr)),
+	[VCMP_A_LINK_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						      &vcmp_link_ifindex_range),
+	[VCMP_A_LINK_REMOTE] = NLA_POLICY_RANGE(NLA_BINARY,
+						sizeof(struct in_addr),
+						sizeof(struct in6_addr)),
+	[VCMP_A_LINK_REMOTE_PORT] = { .type = NLA_U16 },
+};
+
+static const struct nla_policy vcmp_sa_policy[VCMP_A_SA_MAX + 1] = {
+	[VCMP_A_SA_PEER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VCMP_A_SA_SPI] = NLA_POLICY_FULL_RANGE(NLA_U32, &vcmp_spi_range),
+	[VCMP_A_SA_DIR] = NLA_POLICY_MAX(NLA_U8, VCMP_NL_DIR_OUT),
+	[VCMP_A_SA_KEY] = NLA_POLICY_RANGE(NLA_BINARY, 1, VCMP_KEY_MAX_LEN),
+};
+
+static const struct nla_policy vcmp_peer_policy[VCMP_A_PEER_MAX + 1] = {
+	[VCMP_A_PEER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VCMP_A_PEER_SEGMENT] = { .type = NLA_U16 },
+	[VCMP_A_PEER_SUITE] = NLA_POLICY_MAX(NLA_U32,
+					     VCMP_NL_SUITE_AES_CBC_HMAC_SHA1),
+	[VCMP_A_PEER_ALLOWED_IPS] =
+		NLA_POLICY_NESTED_ARRAY(vcmp_allowed_ip_policy),
+	[VCMP_A_PEER_REPLACE_ALLOWED_IPS] = { .type = NLA_FLAG },
+	[VCMP_A_PEER_LINKS] = NLA_POLICY_NESTED_ARRAY(vcmp_link_policy),
+	[VCMP_A_PEER_SAS] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": SAs are added with sa-new, not in a peer",
+	},
+};
+
+static const struct nla_policy vcmp_policy[VCMP_A_MAX + 1] = {
+	[VCMP_A_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &vcmp_ifindex_range),
+	[VCMP_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[VCMP_A_PORT] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": the port is set over rtnetlink",
+	},
+	[VCMP_A_PEER_COUNT] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
+	[VCMP_A_VERSION] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
+	[VCMP_A_PEER] = NLA_POLICY_NESTED(vcmp_peer_policy),
+	[VCMP_A_LINK] = NLA_POLICY_NESTED(vcmp_link_policy),
+	[VCMP_A_SA] = NLA_POLICY_NESTED(vcmp_sa_policy),
+};
+
+/* --- translations between the uAPI and the kernel's enums --------------- */
+
+static const enum vcmp_suite vcmp_nl_suites[] = {
+	[VCMP_NL_SUITE_PLAIN] = VCMP_SUITE_PLAIN,
+	[VCMP_NL_SUITE_AES_GCM_128] = VCMP_SUITE_AES_GCM_128,
+	[VCMP_NL_SUITE_AES_GCM_256] = VCMP_SUITE_AES_GCM_256,
+	[VCMP_NL_SUITE_CHACHA20_POLY1305] = VCMP_SUITE_CHACHA20_POLY1305,
+	[VCMP_NL_SUITE_AES_CBC_HMAC_SHA1] = VCMP_SUITE_AES_CBC_HMAC_SHA1,
+};
+
+/* The policy caps the value at the last entry of the table. */
+static enum vcmp_suite vcmp_nl_get_suite(const struct nlattr *attr)
+{
+	return vcmp_nl_suites[array_index_nospec(nla_get_u32(attr),
+						 ARRAY_SIZE(vcmp_nl_suites))];
+}
+
+static u32 vcmp_nl_suite_to_user(enum vcmp_suite suite)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(vcmp_nl_suites); i++)
+		if (vcmp_nl_suites[i] == suite)
+			break;
+	return i;
+}
+
+static enum vcmp_sa_dir vcmp_nl_get_dir(const struct nlattr *attr)
+{
+	return nla_get_u8(attr) == VCMP_NL_DIR_OUT ? VCMP_SA_DIR_OUT :
+						      VCMP_SA_DIR_IN;
+}
+
+static u8 vcmp_nl_dir_to_user(enum vcmp_sa_dir dir)
+{
+	return dir == VCMP_SA_DIR_OUT ? VCMP_NL_DIR_OUT : VCMP_NL_DIR_IN;
+}
+
+/* --- requests: device, peer, addresses ---------------------------------- */
+
+/*
+ * The vcmp device a request names in @net, referenced; an ERR_PTR with an
+ * extack message when there is none.
+ */
+static struct vcmp_dev *vcmp_nl_dev_get(struct net *net, struct nlattr **attrs,
+					struct netlink_ext_ack *extack)
+{
+	struct nlattr *attr;
+	struct vcmp_dev *vdev;
+	bool exists;
+
+	if (attrs[VCMP_A_IFINDEX] && attrs[VCMP_A_IFNAME]) {
+		VCMP_NL_ERR_ATTR(extack, attrs[VCMP_A_IFNAME],
+				 "give the device by ifindex or by ifname, not both");
+		return ERR_PTR(-EINVAL);
+	}
+	if (attrs[VCMP_A_IFINDEX]) {
+		int ifindex = nla_get_u32(attrs[VCMP_A_IFINDEX]);
+
+		attr = attrs[VCMP_A_IFINDEX];
+		vdev = vcmp_dev_get_by_index(net, ifindex);
+		if (vdev)
+			return vdev;
+		rcu_read_lock();
+		exists = dev_get_by_index_rcu(net, ifindex);
+		rcu_read_unlock();
+	} else if (attrs[VCMP_A_IFNAME]) {
+		const char *name = nla_data(attrs[VCMP_A_IFNAME]);
+
+		attr = attrs[VCMP_A_IFNAME];
+		vdev = vcmp_dev_get_by_name(net, name);
+		if (vdev)
+			return vdev;
+		rcu_read_lock();
+		exists = dev_get_by_name_rcu(net, name);
+		rcu_read_unlock();
+	} else {
+		NL_SET_ERR_MSG_MOD(extack, "missing device: give ifindex or ifname");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, VCMP_A_IFINDEX);
+		return ERR_PTR(-EINVAL);
+	}
+	if (exists) {
+		VCMP_NL_ERR_ATTR(extack, attr, "not a vcmp device");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	VCMP_NL_ERR_ATTR(extack, attr, "no such device");
+	return ERR_PTR(-ENODEV);
+}
+
+/* The peer whose id is in @attr (vdev->lock held), or NULL with extack. */
+static struct vcmp_peer *vcmp_nl_peer_find(struct vcmp_dev *vdev,
+					   const struct nlattr *attr,
+					   struct netlink_ext_ack *extack)
+{
+	struct vcmp_peer *peer = vcmp_peer_find(vdev, nla_get_u32(attr));
+
+	if (!peer)
+		VCMP_NL_ERR_ATTR(extack, attr, "no peer with this id");
+	return peer;
+}
+
+/* AF_INET or AF_INET6 from a family attribute, or a negative errno. */
+static int vcmp_nl_get_family(const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	u16 family = nla_get_u16(attr);
+
+	if (family == AF_INET ||
+	    (family == AF_INET6 && IS_ENABLED(CONFIG_IPV6)))
+		return family;
+	VCMP_NL_ERR_ATTR(extack, attr, "address family must be AF_INET or AF_INET6");
+	return -EAFNOSUPPORT;
+}
+
+static unsigned int vcmp_nl_addr_len(int family)
+{
+	return family == AF_INET ? sizeof(struct in_addr) :
+				   sizeof(struct in6_addr);
+}
+
+/* An address of @family in @attr into @sa, port 0. */
+static int vcmp_nl_get_sockaddr(union vcmp_sockaddr *sa, int family,
+				const struct nlattr *attr,
+				struct netlink_ext_ack *extack)
+{
+	memset(sa, 0, sizeof(*sa));
+	if (nla_len(attr) != vcmp_nl_addr_len(family)) {
+		VCMP_NL_ERR_ATTR(extack, attr, "address length does not match the address family");
+		return -EINVAL;
+	}
+	if (family == AF_INET) {
+		sa->sin.sin_family = AF_INET;
+		sa->sin.sin_addr.s_addr = nla_get_in_addr(attr);
+	} else {
+		sa->sin6.sin6_family = AF_INET6;
+		sa->sin6.sin6_addr = nla_get_in6_addr(attr);
+	}
+	return 0;
+}
+
+/* --- requests: allowed-ips ------------------------------------------------ */
+
+struct vcmp_nl_prefix {
+	int family;
+	u8 addr[sizeof(struct in6_addr)];
+	u8 cidr;
+};
+
+static int vcmp_nl_parse_prefix(const struct nlattr *nest,
+				struct vcmp_nl_prefix *p,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VCMP_A_ALLOWED_IP_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, VCMP_A_ALLOWED_IP_MAX, nest,
+			       vcmp_allowed_ip_policy, extack);
+	if (err)
+		return err;
+	if (VCMP_NL_MISSING(extack, nest, tb, VCMP_A_ALLOWED_IP_FAMILY,
+			    "allowed IP without family") ||
+	    VCMP_NL_MISSING(extack, nest, tb, VCMP_A_ALLOWED_IP_ADDR,
+			    "allowed IP without address") ||
+	    VCMP_NL_MISSING(extack, nest, tb, VCMP_A_ALLOWED_IP_CIDR,
+			    "allowed IP without prefix length"))
+		return -EINVAL;
+	p->family = vcmp_nl_get_family(tb[VCMP_A_ALLOWED_IP_FAMILY], extack);
+	if (p->family < 0)
+		return p->family;
+	if (nla_len(tb[VCMP_A_ALLOWED_IP_ADDR]) != vcmp_nl_addr_len(p->family)) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_ALLOWED_IP_ADDR],
+				 "address length does not match the address family");
+		return -EINVAL;
+	}
+	p->cidr = nla_get_u8(tb[VCMP_A_ALLOWED_IP_CIDR]);
+	if (p->cidr > vcmp_nl_addr_len(p->family) * 8) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_ALLOWED_IP_CIDR],
+				 "prefix length too long for the address family");
+		return -EINVAL;
+	}
+	memset(p->addr, 0, sizeof(p->addr));
+	nla_memcpy(p->addr, tb[VCMP_A_ALLOWED_IP_ADDR], sizeof(p->addr));
+	return 0;
+}
+
+/*
+ * Add the prefixes of the allowed-ips array @list (may be NULL) to @peer,
+ * or with @peer NULL only check them.
+ */
+static int vcmp_nl_prefixes(struct vcmp_peer *peer, const struct nlattr *list,
+			    struct netlink_ext_ack *extack)
+{
+	struct vcmp_nl_prefix p;
+	struct nlattr *nest;
+	int rem, err;
+
+	if (!list)
+		return 0;
+	nla_for_each_nested(nest, list, rem) {
+		err = vcmp_nl_parse_prefix(nest, &p, extack);
+		if (!err && peer)
+			err = vcmp_peer_add_prefix(peer, p.family, p.addr,
+						   p.cidr, extack);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* --- requests: links ------------------------------------------------------ */
+
+/*
+ * Parse the link nest @nest into @cfg. *@peer_id is the peer the link
+ * belongs to: 0 for a link given on its own, whose peer-id is then
+ * required and stored there; otherwise the id of the peer the link is
+ * nested in, which a peer-id in the link must match. With @addresses
+ * false only the ids are looked at (link-del).
+ */
+static int vcmp_nl_parse_link(struct net *net, const struct nlattr *nest,
+			      u32 *peer_id, bool addresses,
+			      struct vcmp_link_cfg *cfg,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VCMP_A_LINK_MAX + 1];
+	int family, err;
+
+	err = nla_parse_nested(tb, VCMP_A_LINK_MAX, nest, vcmp_link_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!*peer_id) {
+		if (VCMP_NL_MISSING(extack, nest, tb, VCMP_A_LINK_PEER_ID,
+				    "link without peer-id"))
+			return -EINVAL;
+		*peer_id = nla_get_u32(tb[VCMP_A_LINK_PEER_ID]);
+	} else if (tb[VCMP_A_LINK_PEER_ID] &&
+		   nla_get_u32(tb[VCMP_A_LINK_PEER_ID]) != *peer_id) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_LINK_PEER_ID],
+				 "peer-id of the link differs from the id of its peer");
+		return -EINVAL;
+	}
+	if (VCMP_NL_MISSING(extack, nest, tb, VCMP_A_LINK_ID, "link without id"))
+		return -EINVAL;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->id = nla_get_u8(tb[VCMP_A_LINK_ID]);
+	if (!addresses)
+		return 0;
+
+	if (VCMP_NL_MISSING(extack, nest, tb, VCMP_A_LINK_REMOTE,
+			    "link without remote address") ||
+	    VCMP_NL_MISSING(extack, nest, tb, VCMP_A_LINK_FAMILY,
+			    "link without address family"))
+		return -EINVAL;
+	family = vcmp_nl_get_family(tb[VCMP_A_LINK_FAMILY], extack);
+	if (family < 0)
+		return family;
+	err = vcmp_nl_get_sockaddr(&cfg->remote, family, tb[VCMP_A_LINK_REMOTE],
+				   extack);
+	if (err)
+		return err;
+	if (tb[VCMP_A_LINK_REMOTE_PORT]) {
+		__be16 port = htons(nla_get_u16(tb[VCMP_A_LINK_REMOTE_PORT]));
+
+		if (family == AF_INET)
+			cfg->remote.sin.sin_port = port;
+		else
+			cfg->remote.sin6.sin6_port = port;
+	}
+	if (tb[VCMP_A_LINK_LOCAL]) {
+		err = vcmp_nl_get_sockaddr(&cfg->local, family,
+					   tb[VCMP_A_LINK_LOCAL], extack);
+		if (err)
+			return err;
+	}
+	if (tb[VCMP_A_LINK_IFINDEX]) {
+		bool exists;
+
+		cfg->ifindex = nla_get_u32(tb[VCMP_A_LINK_IFINDEX]);
+		rcu_read_lock();
+		exists = !cfg->ifindex || dev_get_by_index_rcu(net, cfg->ifindex);
+		rcu_read_unlock();
+		if (!exists) {
+			VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_LINK_IFINDEX],
+					 "no such interface for the link");
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Checks vcmp_link_add() would also make, done first so that the messages
+ * are the family's and a peer-new with links fails before it creates the
+ * peer. @extra: links about to be added besides the peer's own.
+ */
+static int vcmp_nl_link_room(struct vcmp_peer *peer, unsigned int extra,
+			     u8 id, const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	if (peer && vcmp_link_find(peer, id)) {
+		VCMP_NL_ERR_ATTR(extack, attr, "the peer already has a link with this id");
+		return -EEXIST;
+	}
+	if ((peer ? peer->nlinks : 0) + extra >= VCMP_MAX_LINKS) {
+		VCMP_NL_ERR_ATTR(extack, attr,
+				 "too many links (at most " __stringify(VCMP_MAX_LINKS) ")");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* The links array @list of a new peer @peer_id into @cfgs (room for all). */
+static int vcmp_nl_parse_links(struct net *net, const struct nlattr *list,
+			       u32 peer_id, struct vcmp_link_cfg *cfgs,
+			       unsigned int *n, struct netlink_ext_ack *extack)
+{
+	struct nlattr *nest;
+	unsigned int i;
+	int rem, err;
+
+	*n = 0;
+	nla_for_each_nested(nest, list, rem) {
+		err = vcmp_nl_link_room(NULL, *n, 0, nest, extack);
+		if (err)
+			return err;
+		err = vcmp_nl_parse_link(net, nest, &peer_id, true, &cfgs[*n],
+					 extack);
+		if (err)
+			return err;
+		for (i = 0; i < *n; i++) {
+			if (cfgs[i].id == cfgs[*n].id) {
+				VCMP_NL_ERR_ATTR(extack, nest, "duplicate link id");
+				return -EEXIST;
+			}
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+/* --- replies and events ---------------------------------------------------- */
+
+static int vcmp_nl_put_dev(struct sk_buff *skb, struct vcmp_dev *vdev)
+{
+	char name[IFNAMSIZ];
+
+	/* A rename may run concurrently (under RTNL): copy, bounded. */
+	strscpy(name, vdev->dev->name, sizeof(name));
+	if (nla_put_u32(skb, VCMP_A_IFINDEX, vdev->dev->ifindex) ||
+	    nla_put_string(skb, VCMP_A_IFNAME, name))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int vcmp_nl_put_addr(struct sk_buff *skb, int type,
+			    const union vcmp_sockaddr *sa)
+{
+	if (sa->sa.sa_family == AF_INET)
+		return nla_put_in_addr(skb, type, sa->sin.sin_addr.s_addr);
+	return nla_put_in6_addr(skb, type, &sa->sin6.sin6_addr);
+}
+
+/* The link nest of @link as attribute @type; @peer_id 0: left out. */
+static int vcmp_nl_put_link(struct sk_buff *skb, int type,
+			    struct vcmp_link *link, u32 peer_id)
+{
+	union vcmp_sockaddr remote;
+	struct nlattr *nest;
+	__be16 port;
+
+	vcmp_link_get_remote(link, &remote);
+	port = remote.sa.sa_family == AF_INET ? remote.sin.sin_port :
+						remote.sin6.sin6_port;
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if ((peer_id && nla_put_u32(skb, VCMP_A_LINK_PEER_ID, peer_id)) ||
+	    nla_put_u8(skb, VCMP_A_LINK_ID, link->id) ||
+	    nla_put_u16(skb, VCMP_A_LINK_FAMILY, remote.sa.sa_family) ||
+	    (link->local.sa.sa_family != AF_UNSPEC &&
+	     vcmp_nl_put_addr(skb, VCMP_A_LINK_LOCAL, &link->local)) ||
+	    (link->ifindex &&
+	     nla_put_u32(skb, VCMP_A_LINK_IFINDEX, link->ifindex)) ||
+	    vcmp_nl_put_addr(skb, VCMP_A_LINK_REMOTE, &remote) ||
+	    nla_put_u16(skb, VCMP_A_LINK_REMOTE_PORT, ntohs(port))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The SA nest (never the key) as attribute @type; @peer_id 0: left out. */
+static int vcmp_nl_put_sa(struct sk_buff *skb, int type, u32 peer_id, u32 spi,
+			  enum vcmp_sa_dir dir)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if ((peer_id && nla_put_u32(skb, VCMP_A_SA_PEER_ID, peer_id)) ||
+	    nla_put_u32(skb, VCMP_A_SA_SPI, spi) ||
+	    nla_put_u8(skb, VCMP_A_SA_DIR, vcmp_nl_dir_to_user(dir))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int vcmp_nl_put_prefix(struct sk_buff *skb, int type, int family,
+			      const u8 *addr, u8 cidr)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, VCMP_A_ALLOWED_IP_FAMILY, family) ||
+	    nla_put(skb, VCMP_A_ALLOWED_IP_ADDR, vcmp_nl_addr_len(family),
+		    addr) ||
+	    nla_put_u8(skb, VCMP_A_ALLOWED_IP_CIDR, cidr)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * Filling a peer into a message, possibly over several messages. The
+ * peer's items are numbered in one sequence: its links, then its SAs, then
+ * its allowed-ips. @pos is the first item this message is to carry and,
+ * when the message is full, the first one the next message must carry.
+ * @item: the item being looked at. @progress: the message carries at
+ * least one item. @list: the array nest being filled, @n: items in it
+ * (members of an array nest are numbered from 1).
+ */
+struct vcmp_nl_fill {
+	struct sk_buff *skb;
+	u32 pos;
+	u32 item;
+	bool progress;
+	struct nlattr *list;
+	unsigned int n;
+};
+
+/* Whether item f->item is to be sent: true when it is, opening @type. */
+static int vcmp_nl_fill_item(struct vcmp_nl_fill *f, int type, bool *send)
+{
+	*send = f->item++ >= f->pos;
+	if (*send && !f->list) {
+		f->list = nla_nest_start(f->skb, type);
+		if (!f->list)
+			return -EMSGSIZE;
+		f->n = 0;
+	}
+	return 0;
+}
+
+/* An item was put: the next message starts after it. */
+static void vcmp_nl_fill_done(struct vcmp_nl_fill *f)
+{
+	f->pos = f->item;
+	f->progress = true;
+	f->n++;
+}
+
+static void vcmp_nl_fill_close(struct vcmp_nl_fill *f)
+{
+	if (!f->list)
+		return;
+	if (f->n)
+		nla_nest_end(f->skb, f->list);
+	else
+		nla_nest_cancel(f->skb, f->list);
+	f->list = NULL;
+}
+
+/* vcmp_aip_walk_owner() callback: one prefix of the peer. */
+static int vcmp_nl_fill_prefix(void *arg, int family, const u8 *addr, u8 cidr)
+{
+	struct vcmp_nl_fill *f = arg;
+	bool send;
+	int err;
+
+	err = vcmp_nl_fill_item(f, VCMP_A_PEER_ALLOWED_IPS, &send);
+	if (err || !send)
+		return err;
+	/* The table speaks of IP versions. */
+	family = family == 4 || family == AF_INET ? AF_INET : AF_INET6;
+	err = vcmp_nl_put_prefix(f->skb, f->n + 1, family, addr, cidr);
+	if (!err)
+		vcmp_nl_fill_done(f);
+	return err;
+}
+
+static int vcmp_nl_fill_items(struct vcmp_nl_fill *f, struct vcmp_peer *peer)
+{
+	struct vcmp_dev *vdev = peer->vdev;
+	struct vcmp_link *link;
+	struct vcmp_sa *sa;
+	unsigned int i;
+	bool send;
+	int err;
+
+	for (i = 0; i < peer->nlinks; i++) {
+		err = vcmp_nl_fill_item(f, VCMP_A_PEER_LINKS, &send);
+		if (err)
+			return err;
+		if (!send)
+			continue;
+		link = rcu_dereference_protected(peer->links[i],
+						 lockdep_is_held(&vdev->lock));
+		err = vcmp_nl_put_link(f->skb, f->n + 1, link, 0);
+		if (err)
+			return err;
+		vcmp_nl_fill_done(f);
+	}
+	vcmp_nl_fill_close(f);
+
+	vcmp_peer_for_each_sa(peer, sa) {
+		err = vcmp_nl_fill_item(f, VCMP_A_PEER_SAS, &send);
+		if (err)
+			return err;
+		if (!send)
+			continue;
+		err = vcmp_nl_put_sa(f->skb, f->n + 1, 0, sa->spi, sa->dir);
+		if (err)
+			return err;
+		vcmp_nl_fill_done(f);
+	}
+	vcmp_nl_fill_close(f);
+
+	err = vcmp_aip_walk_owner(&vdev->aips, &peer->aips,
+				  vcmp_nl_fill_prefix, f);
+	if (err)
+		return err;
+	vcmp_nl_fill_close(f);
+	return 0;
+}
+
+/*
+ * Put @peer (vdev->lock held) into @skb from item *@pos on; the first
+ * message of a peer (*@pos 0) also carries its segment and suite. Returns
+ * 0 when the peer is complete, -EMSGSIZE when the message is full; *@pos
+ * is then where the next message continues and *@progress tells whether
+ * this one carries at least one item (if not, nothing was added to @skb).
+ */
+static int vcmp_nl_put_peer(struct sk_buff *skb, struct vcmp_peer *peer,
+			    u32 *pos, bool *progress)
+{
+	struct vcmp_nl_fill f = { .skb = skb, .pos = *pos };
+	struct nlattr *nest;
+	int err;
+
+	*progress = false;
+	nest = nla_nest_start(skb, VCMP_A_PEER);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, VCMP_A_PEER_ID, peer->id))
+		goto cancel;
+	if (!f.pos &&
+	    (nla_put_u16(skb, VCMP_A_PEER_SEGMENT, peer->segment) ||
+	     nla_put_u32(skb, VCMP_A_PEER_SUITE,
+			 vcmp_nl_suite_to_user(peer->suite))))
+		goto cancel;
+	err = vcmp_nl_fill_items(&f, peer);
+	vcmp_nl_fill_close(&f);
+	if (!err) {
+		nla_nest_end(skb, nest);
+		*pos = 0;
+		*progress = true;
+		return 0;
+	}
+	if (!f.progress)
+		goto cancel;
+	nla_nest_end(skb, nest);
+	*pos = f.pos;
+	*progress = true;
+	return -EMSGSIZE;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* Room for a whole peer in one message (vdev->lock held). */
+static size_t vcmp_nl_peer_size(struct vcmp_peer *peer)
+{
+	const size_t link = nla_total_size(0) +		/* nest */
+		2 * nla_total_size(sizeof(u32)) +	/* peer-id, ifindex */
+		nla_total_size(sizeof(u8)) +		/* id */
+		2 * nla_total_size(sizeof(u16)) +	/* family, port */
+		2 * nla_total_size(sizeof(struct in6_addr));
+	const size_t sa = nla_total_size(0) +
+		2 * nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u8));
+	const size_t prefix = nla_total_size(0) + nla_total_size(sizeof(u16)) +
+		nla_total_size(sizeof(struct in6_addr)) +
+		nla_total_size(sizeof(u8));
+	struct vcmp_sa *s;
+	size_t nsas = 0;
+
+	vcmp_peer_for_each_sa(peer, s)
+		nsas++;
+	return nla_total_size(sizeof(u32)) +		/* ifindex */
+		nla_total_size(0) +			/* peer */
+		3 * nla_total_size(sizeof(u32)) +	/* id, segment, suite */
+		3 * nla_total_size(0) +			/* the arrays */
+		peer->nlinks * link + nsas * sa + peer->aips.count * prefix;
+}
+
+/* What an event carries besides the device. */
+struct vcmp_nl_event {
+	struct vcmp_peer *peer;		/* peer-new/set: id, segment, suite */
+	struct vcmp_link *link;		/* link-new: the whole link */
+	u32 peer_id;
+	u8 link_id;			/* link-del */
+	u32 spi;			/* sa-new/del */
+	enum vcmp_sa_dir dir;
+};
+
+static int vcmp_nl_put_event(struct sk_buff *skb, u8 cmd,
+			     const struct vcmp_nl_event *e)
+{
+	struct nlattr *nest;
+
+	switch (cmd) {
+	case VCMP_CMD_PEER_NEW_NTF:
+	case VCMP_CMD_PEER_SET_NTF:
+	case VCMP_CMD_PEER_DEL_NTF:
+		nest = nla_nest_start(skb, VCMP_A_PEER);
+		if (!nest || nla_put_u32(skb, VCMP_A_PEER_ID, e->peer_id))
+			return -EMSGSIZE;
+		if (e->peer &&
+		    (nla_put_u16(skb, VCMP_A_PEER_SEGMENT, e->peer->segment) ||
+		     nla_put_u32(skb, VCMP_A_PEER_SUITE,
+				 vcmp_nl_suite_to_user(e->peer->suite))))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+		return 0;
+	case VCMP_CMD_LINK_NEW_NTF:
+		return vcmp_nl_put_link(skb, VCMP_A_LINK, e->link, e->peer_id);
+	case VCMP_CMD_LINK_DEL_NTF:
+		nest = nla_nest_start(skb, VCMP_A_LINK);
+		if (!nest ||
+		    nla_put_u32(skb, VCMP_A_LINK_PEER_ID, e->peer_id) ||
+		    nla_put_u8(skb, VCMP_A_LINK_ID, e->link_id))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+		return 0;
+	default:
+		return vcmp_nl_put_sa(skb, VCMP_A_SA, e->peer_id, e->spi,
+				      e->dir);
+	}
+}
+
+/*
+ * Announce a change on the "events" group of the device's namespace
+ * (vdev->lock held, so that events leave in the order of the changes).
+ * Best effort: the change is made whether anyone hears of it or not.
+ */
+static void vcmp_nl_notify(struct vcmp_dev *vdev, u8 cmd,
+			   const struct vcmp_nl_event *e)
+{
+	struct net *net = dev_net(vdev->dev);
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&vcmp_genl_family, net, VCMP_MCGRP_EVENTS))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &vcmp_genl_family, 0, cmd);
+	if (!hdr || vcmp_nl_put_dev(skb, vdev) ||
+	    vcmp_nl_put_event(skb, cmd, e)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&vcmp_genl_family, net, skb, 0,
+				VCMP_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+static void vcmp_nl_notify_link(struct vcmp_dev *vdev, struct vcmp_peer *peer,
+				u8 id)
+{
+	struct vcmp_nl_event e = {
+		.link = vcmp_link_find(peer, id),
+		.peer_id = peer->id,
+	};
+
+	if (e.link)
+		vcmp_nl_notify(vdev, VCMP_CMD_LINK_NEW_NTF, &e);
+}
+
+/* --- operations ------------------------------------------------------------ */
+
+/*
+ * Run @fn on the device the request names, under its lock; @fn refuses
+ * or changes, and replies or notifies itself.
+ */
+static int vcmp_nl_run(struct genl_info *info,
+		       int (*fn)(struct vcmp_dev *vdev, struct genl_info *info))
+{
+	struct vcmp_dev *vdev;
+	int err;
+
+	vdev = vcmp_nl_dev_get(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+	mutex_lock(&vdev->lock);
+	if (vdev->dead) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the device is being deleted");
+		err = -ENODEV;
+	} else {
+		err = fn(vdev, info);
+	}
+	mutex_unlock(&vdev->lock);
+	vcmp_dev_put(vdev);
+	return err;
+}
+
+/* The top-level nest @type of a request parsed into @tb. */
+static int vcmp_nl_parse_top(struct genl_info *info, int type,
+			     struct nlattr **tb, unsigned int maxtype,
+			     const struct nla_policy *policy)
+{
+	struct netlink_ext_ack *extack = info->extack;
+
+	if (GENL_REQ_ATTR_CHECK(info, type)) {
+		if (type == VCMP_A_PEER)
+			NL_SET_ERR_MSG_MOD(extack, "missing peer");
+		else if (type == VCMP_A_LINK)
+			NL_SET_ERR_MSG_MOD(extack, "missing link");
+		else
+			NL_SET_ERR_MSG_MOD(extack, "missing SA");
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, maxtype, info->attrs[type], policy, extack);
+}
+
+static int vcmp_nl_dev_get_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &vcmp_genl_family, 0,
+				VCMP_CMD_DEV_GET);
+	if (!hdr || vcmp_nl_put_dev(skb, vdev) ||
+	    nla_put_u16(skb, VCMP_A_PORT, READ_ONCE(vdev->port)) ||
+	    nla_put_u32(skb, VCMP_A_PEER_COUNT, vdev->npeers) ||
+	    nla_put_string(skb, VCMP_A_VERSION, VCMP_VERSION)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+static int vcmp_nl_peer_new_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct vcmp_peer_cfg cfg = { .suite = VCMP_SUITE_AES_GCM_128 };
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[VCMP_A_PEER_MAX + 1];
+	struct vcmp_link_cfg *links = NULL;
+	struct vcmp_nl_event e = { };
+	unsigned int nlinks = 0, i;
+	struct vcmp_peer *peer;
+	int err;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_PEER, tb, VCMP_A_PEER_MAX,
+				vcmp_peer_policy);
+	if (err)
+		return err;
+	if (VCMP_NL_MISSING(extack, info->attrs[VCMP_A_PEER], tb,
+			    VCMP_A_PEER_ID, "missing peer id"))
+		return -EINVAL;
+	cfg.id = nla_get_u32(tb[VCMP_A_PEER_ID]);
+	if (tb[VCMP_A_PEER_SEGMENT])
+		cfg.segment = nla_get_u16(tb[VCMP_A_PEER_SEGMENT]);
+	if (tb[VCMP_A_PEER_SUITE])
+		cfg.suite = vcmp_nl_get_suite(tb[VCMP_A_PEER_SUITE]);
+	if (vcmp_peer_find(vdev, cfg.id)) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_PEER_ID],
+				 "a peer with this id already exists");
+		return -EEXIST;
+	}
+	err = vcmp_nl_prefixes(NULL, tb[VCMP_A_PEER_ALLOWED_IPS], extack);
+	if (err)
+		return err;
+	if (tb[VCMP_A_PEER_LINKS]) {
+		links = kcalloc(VCMP_MAX_LINKS, sizeof(*links), GFP_KERNEL);
+		if (!links)
+			return -ENOMEM;
+		err = vcmp_nl_parse_links(genl_info_net(info),
+					  tb[VCMP_A_PEER_LINKS], cfg.id, links,
+					  &nlinks, extack);
+		if (err)
+			goto out;
+	}
+
+	/* Everything checked: the peer is made whole or not at all. */
+	err = vcmp_peer_add(vdev, &cfg, extack);
+	if (err)
+		goto out;
+	peer = vcmp_peer_find(vdev, cfg.id);
+	if (WARN_ON_ONCE(!peer)) {
+		err = -ENOENT;
+		goto out;
+	}
+	for (i = 0; i < nlinks && !err; i++)
+		err = vcmp_link_add(peer, &links[i], extack);
+	if (!err)
+		err = vcmp_nl_prefixes(peer, tb[VCMP_A_PEER_ALLOWED_IPS],
+				       extack);
+	if (err) {
+		vcmp_peer_del(peer);
+		goto out;
+	}
+
+	e.peer = peer;
+	e.peer_id = peer->id;
+	vcmp_nl_notify(vdev, VCMP_CMD_PEER_NEW_NTF, &e);
+	for (i = 0; i < nlinks; i++)
+		vcmp_nl_notify_link(vdev, peer, links[i].id);
+out:
+	kfree(links);
+	return err;
+}
+
+static int vcmp_nl_peer_set_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[VCMP_A_PEER_MAX + 1];
+	struct vcmp_nl_event e = { };
+	struct vcmp_peer *peer;
+	int err;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_PEER, tb, VCMP_A_PEER_MAX,
+				vcmp_peer_policy);
+	if (err)
+		return err;
+	if (VCMP_NL_MISSING(extack, info->attrs[VCMP_A_PEER], tb,
+			    VCMP_A_PEER_ID, "missing peer id"))
+		return -EINVAL;
+	peer = vcmp_nl_peer_find(vdev, tb[VCMP_A_PEER_ID], extack);
+	if (!peer)
+		return -ENOENT;
+	if (tb[VCMP_A_PEER_SUITE] &&
+	    vcmp_nl_get_suite(tb[VCMP_A_PEER_SUITE]) != peer->suite) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_PEER_SUITE],
+				 "the suite of a peer cannot be changed");
+		return -EINVAL;
+	}
+	if (tb[VCMP_A_PEER_LINKS]) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_PEER_LINKS],
+				 "links are changed with link-new and link-del");
+		return -EINVAL;
+	}
+	err = vcmp_nl_prefixes(NULL, tb[VCMP_A_PEER_ALLOWED_IPS], extack);
+	if (err)
+		return err;
+
+	if (tb[VCMP_A_PEER_SEGMENT]) {
+		err = vcmp_peer_set_segment(peer,
+					    nla_get_u16(tb[VCMP_A_PEER_SEGMENT]));
+		if (err)
+			return err;
+	}
+	if (nla_get_flag(tb[VCMP_A_PEER_REPLACE_ALLOWED_IPS]))
+		vcmp_peer_clear_prefixes(peer);
+	/* Only running out of memory can stop this part way. */
+	err = vcmp_nl_prefixes(peer, tb[VCMP_A_PEER_ALLOWED_IPS], extack);
+
+	e.peer = peer;
+	e.peer_id = peer->id;
+	vcmp_nl_notify(vdev, VCMP_CMD_PEER_SET_NTF, &e);
+	return err;
+}
+
+static int vcmp_nl_peer_del_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct nlattr *tb[VCMP_A_PEER_MAX + 1];
+	struct vcmp_nl_event e = { };
+	struct vcmp_peer *peer;
+	int err;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_PEER, tb, VCMP_A_PEER_MAX,
+				vcmp_peer_policy);
+	if (err)
+		return err;
+	if (VCMP_NL_MISSING(info->extack, info->attrs[VCMP_A_PEER], tb,
+			    VCMP_A_PEER_ID, "missing peer id"))
+		return -EINVAL;
+	peer = vcmp_nl_peer_find(vdev, tb[VCMP_A_PEER_ID], info->extack);
+	if (!peer)
+		return -ENOENT;
+	e.peer_id = peer->id;
+	vcmp_peer_del(peer);
+	vcmp_nl_notify(vdev, VCMP_CMD_PEER_DEL_NTF, &e);
+	return 0;
+}
+
+static int vcmp_nl_peer_get_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct nlattr *tb[VCMP_A_PEER_MAX + 1];
+	struct vcmp_peer *peer;
+	struct sk_buff *skb;
+	u32 pos = 0;
+	bool progress;
+	size_t size;
+	void *hdr;
+	int err;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_PEER, tb, VCMP_A_PEER_MAX,
+				vcmp_peer_policy);
+	if (err)
+		return err;
+	if (VCMP_NL_MISSING(info->extack, info->attrs[VCMP_A_PEER], tb,
+			    VCMP_A_PEER_ID, "missing peer id"))
+		return -EINVAL;
+	peer = vcmp_nl_peer_find(vdev, tb[VCMP_A_PEER_ID], info->extack);
+	if (!peer)
+		return -ENOENT;
+
+	size = vcmp_nl_peer_size(peer);
+	if (size > VCMP_NL_REPLY_MAX) {
+		NL_SET_ERR_MSG_MOD(info->extack, "peer too large for one reply: dump the peers");
+		return -EMSGSIZE;
+	}
+	skb = genlmsg_new(size, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &vcmp_genl_family, 0,
+				VCMP_CMD_PEER_GET);
+	if (WARN_ON_ONCE(!hdr ||
+			 nla_put_u32(skb, VCMP_A_IFINDEX, vdev->dev->ifindex) ||
+			 vcmp_nl_put_peer(skb, peer, &pos, &progress))) {
+		nlmsg_free(skb);	/* vcmp_nl_peer_size() is wrong */
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+static int vcmp_nl_link_new_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[VCMP_A_LINK_MAX + 1];
+	struct vcmp_link_cfg cfg;
+	struct vcmp_peer *peer;
+	u32 peer_id = 0;
+	int err;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_LINK, tb, VCMP_A_LINK_MAX,
+				vcmp_link_policy);
+	if (err)
+		return err;
+	err = vcmp_nl_parse_link(genl_info_net(info), info->attrs[VCMP_A_LINK],
+				 &peer_id, true, &cfg, extack);
+	if (err)
+		return err;
+	peer = vcmp_nl_peer_find(vdev, tb[VCMP_A_LINK_PEER_ID], extack);
+	if (!peer)
+		return -ENOENT;
+	err = vcmp_nl_link_room(peer, 0, cfg.id, tb[VCMP_A_LINK_ID], extack);
+	if (err)
+		return err;
+	err = vcmp_link_add(peer, &cfg, extack);
+	if (err)
+		return err;
+	vcmp_nl_notify_link(vdev, peer, cfg.id);
+	return 0;
+}
+
+static int vcmp_nl_link_del_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[VCMP_A_LINK_MAX + 1];
+	struct vcmp_nl_event e = { };
+	struct vcmp_link_cfg cfg;
+	struct vcmp_peer *peer;
+	u32 peer_id = 0;
+	int err;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_LINK, tb, VCMP_A_LINK_MAX,
+				vcmp_link_policy);
+	if (err)
+		return err;
+	err = vcmp_nl_parse_link(genl_info_net(info), info->attrs[VCMP_A_LINK],
+				 &peer_id, false, &cfg, extack);
+	if (err)
+		return err;
+	peer = vcmp_nl_peer_find(vdev, tb[VCMP_A_LINK_PEER_ID], extack);
+	if (!peer)
+		return -ENOENT;
+	if (!vcmp_link_find(peer, cfg.id)) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_LINK_ID],
+				 "the peer has no link with this id");
+		return -ENOENT;
+	}
+	err = vcmp_link_del(peer, cfg.id, extack);
+	if (err)
+		return err;
+	e.peer_id = peer->id;
+	e.link_id = cfg.id;
+	vcmp_nl_notify(vdev, VCMP_CMD_LINK_DEL_NTF, &e);
+	return 0;
+}
+
+/* The SA nest of a request: peer, SPI and direction, all required. */
+static struct vcmp_peer *vcmp_nl_parse_sa(struct vcmp_dev *vdev,
+					  struct genl_info *info,
+					  struct nlattr **tb)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest = info->attrs[VCMP_A_SA];
+	int err;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_SA, tb, VCMP_A_SA_MAX,
+				vcmp_sa_policy);
+	if (err)
+		return ERR_PTR(err);
+	if (VCMP_NL_MISSING(extack, nest, tb, VCMP_A_SA_PEER_ID,
+			    "SA without peer-id") ||
+	    VCMP_NL_MISSING(extack, nest, tb, VCMP_A_SA_SPI, "SA without SPI") ||
+	    VCMP_NL_MISSING(extack, nest, tb, VCMP_A_SA_DIR,
+			    "SA without direction"))
+		return ERR_PTR(-EINVAL);
+	return vcmp_nl_peer_find(vdev, tb[VCMP_A_SA_PEER_ID], extack) ?:
+		ERR_PTR(-ENOENT);
+}
+
+static int vcmp_nl_sa_new_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[VCMP_A_SA_MAX + 1];
+	u8 key[VCMP_KEY_MAX_LEN];
+	struct vcmp_nl_event e = { };
+	struct vcmp_sa_cfg cfg = { };
+	struct vcmp_peer *peer;
+	int err;
+
+	peer = vcmp_nl_parse_sa(vdev, info, tb);
+	if (IS_ERR(peer))
+		return PTR_ERR(peer);
+	if (peer->suite == VCMP_SUITE_PLAIN) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_SA_KEY] ?: info->attrs[VCMP_A_SA],
+				 "a plain peer has no SAs and takes no key");
+		return -EINVAL;
+	}
+	if (VCMP_NL_MISSING(extack, info->attrs[VCMP_A_SA], tb, VCMP_A_SA_KEY,
+			    "SA without key"))
+		return -EINVAL;
+	cfg.keylen = vcmp_aead_keylen(peer->suite);
+	if (WARN_ON_ONCE(!cfg.keylen || cfg.keylen > sizeof(key)))
+		return -EINVAL;
+	if (nla_len(tb[VCMP_A_SA_KEY]) != cfg.keylen) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_SA_KEY],
+				 "key length does not match the suite of the peer");
+		return -EINVAL;
+	}
+	cfg.spi = nla_get_u32(tb[VCMP_A_SA_SPI]);
+	cfg.dir = vcmp_nl_get_dir(tb[VCMP_A_SA_DIR]);
+	nla_memcpy(key, tb[VCMP_A_SA_KEY], sizeof(key));
+	cfg.key = key;
+	err = vcmp_sa_add(peer, &cfg, extack);
+	memzero_explicit(key, sizeof(key));
+	if (err)
+		return err;
+
+	e.peer_id = peer->id;
+	e.spi = cfg.spi;
+	e.dir = cfg.dir;
+	vcmp_nl_notify(vdev, VCMP_CMD_SA_NEW_NTF, &e);
+	return 0;
+}
+
+static int vcmp_nl_sa_del_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct nlattr *tb[VCMP_A_SA_MAX + 1];
+	struct vcmp_nl_event e = { };
+	struct vcmp_peer *peer;
+	int err;
+
+	peer = vcmp_nl_parse_sa(vdev, info, tb);
+	if (IS_ERR(peer))
+		return PTR_ERR(peer);
+	e.peer_id = peer->id;
+	e.spi = nla_get_u32(tb[VCMP_A_SA_SPI]);
+	e.dir = vcmp_nl_get_dir(tb[VCMP_A_SA_DIR]);
+	err = vcmp_sa_del(peer, e.spi, e.dir, info->extack);
+	if (err)
+		return err;
+	vcmp_nl_notify(vdev, VCMP_CMD_SA_DEL_NTF, &e);
+	return 0;
+}
+
+/* The operations' doit callbacks: each runs its _fn under vcmp_nl_run(). */
+static int vcmp_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_dev_get_fn);
+}
+
+static int vcmp_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_peer_new_fn);
+}
+
+static int vcmp_nl_peer_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_peer_set_fn);
+}
+
+static int vcmp_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_peer_del_fn);
+}
+
+static int vcmp_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_peer_get_fn);
+}
+
+static int vcmp_nl_link_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_link_new_fn);
+}
+
+static int vcmp_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_link_del_fn);
+}
+
+static int vcmp_nl_sa_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_sa_new_fn);
+}
+
+static int vcmp_nl_sa_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_sa_del_fn);
+}
+
+/* --- the peer dump ----------------------------------------------------------- */
+
+/*
+ * State of a peer dump between calls, in cb->args. The dump goes through
+ * vdev->peer_list in order and may be interrupted anywhere, the device
+ * changing freely in between: the peer to continue with is found again by
+ * id, and its items from @item on (see struct vcmp_nl_fill). Should that
+ * peer have gone, or changed while it was being sent in parts, the dump
+ * carries on from the same position in the list and flags its messages
+ * NLM_F_DUMP_INTR so that userspace knows to start again.
+ */
+struct vcmp_nl_dump {
+	int ifindex;		/* the device (0: not found yet) */
+	u32 peer_id;		/* peer to continue with, 0: the first */
+	u32 index;		/* its position in the list */
+	u32 item;		/* its first item still to send */
+	u32 shape;		/* its numbers of items when it was split */
+	bool done;
+};
+
+static_assert(sizeof(struct vcmp_nl_dump) <=
+	      sizeof_field(struct netlink_callback, args));
+
+static struct vcmp_nl_dump *vcmp_nl_dump_state(struct netlink_callback *cb)
+{
+	return (struct vcmp_nl_dump *)cb->args;
+}
+
+/*
+ * A digest of a peer's numbers of links, SAs and prefixes (vdev->lock
+ * held): it changes when an item is added or removed.
+ */
+static u32 vcmp_nl_peer_shape(struct vcmp_peer *peer)
+{
+	struct vcmp_sa *sa;
+	u32 n = 0;
+
+	vcmp_peer_for_each_sa(peer, sa)
+		n++;
+	return (n * 65599 + peer->aips.count) * 257 + peer->nlinks;
+}
+
+/*
+ * The device of a dump, referenced. The first call finds it from the
+ * request's attributes (not in a start callback: 6.1 loses the extack
+ * messages of those), the following ones by the index it had.
+ */
+static struct vcmp_dev *vcmp_nl_dump_dev(struct netlink_callback *cb,
+					 struct vcmp_nl_dump *d)
+{
+	struct net *net = sock_net(cb->skb->sk);
+	struct nlattr *tb[VCMP_A_MAX + 1];
+	struct vcmp_dev *vdev;
+	int err;
+
+	if (d->ifindex) {
+		vdev = vcmp_dev_get_by_index(net, d->ifindex);
+		if (!vdev) {
+			NL_SET_ERR_MSG_MOD(cb->extack, "the device went away during the dump");
+			return ERR_PTR(-ENODEV);
+		}
+		return vdev;
+	}
+	/* The core validated the request; these are its attributes. */
+	err = genlmsg_parse(cb->nlh, &vcmp_genl_family, tb, VCMP_A_MAX,
+			    vcmp_policy, cb->extack);
+	if (err)
+		return ERR_PTR(err);
+	vdev = vcmp_nl_dev_get(net, tb, cb->extack);
+	if (IS_ERR(vdev))
+		return vdev;
+	d->ifindex = vdev->dev->ifindex;
+	/* Non-zero: nl_dump_check_consistent() compares it with its last. */
+	cb->seq = 1;
+	return vdev;
+}
+
+/* The peer to continue with (vdev->lock held), NULL at the end. */
+static struct vcmp_peer *vcmp_nl_dump_resume(struct vcmp_dev *vdev,
+					     struct vcmp_nl_dump *d,
+					     struct netlink_callback *cb)
+{
+	struct vcmp_peer *peer;
+	unsigned int i = 0;
+
+	if (!d->peer_id)
+		return list_first_entry_or_null(&vdev->peer_list,
+						struct vcmp_peer, list);
+	peer = vcmp_peer_find(vdev, d->peer_id);
+	if (peer && (!d->item || vcmp_nl_peer_shape(peer) == d->shape))
+		return peer;
+
+	cb->seq++;		/* inconsistent: flag the next message */
+	d->item = 0;
+	if (peer)
+		return peer;
+	list_for_each_entry(peer, &vdev->peer_list, list)
+		if (i++ == d->index)
+			return peer;
+	return NULL;
+}
+
+static int vcmp_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vcmp_nl_dump *d = vcmp_nl_dump_state(cb);
+	struct vcmp_peer *peer;
+	struct vcmp_dev *vdev;
+	bool progress;
+	void *hdr;
+	int err;
+
+	if (d->done)
+		return 0;
+	vdev = vcmp_nl_dump_dev(cb, d);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+	mutex_lock(&vdev->lock);
+	if (vdev->dead) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "the device went away during the dump");
+		err = -ENODEV;
+		goto out;
+	}
+
+	for (peer = vcmp_nl_dump_resume(vdev, d, cb); peer;
+	     peer = list_is_last(&peer->list, &vdev->peer_list) ? NULL :
+		    list_next_entry(peer, list)) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &vcmp_genl_family,
+				  NLM_F_MULTI, VCMP_CMD_PEER_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (nla_put_u32(skb, VCMP_A_IFINDEX, d->ifindex)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		err = vcmp_nl_put_peer(skb, peer, &d->item, &progress);
+		if (!err) {
+			genlmsg_end(skb, hdr);
+			d->index++;
+			continue;
+		}
+		if (progress) {
+			genlmsg_end(skb, hdr);
+			d->shape = vcmp_nl_peer_shape(peer);
+		} else {
+			genlmsg_cancel(skb, hdr);
+		}
+		break;
+	}
+
+	if (peer) {
+		d->peer_id = peer->id;
+		/* Nothing fits even in an empty message: give up. */
+		err = skb->len ?: -EMSGSIZE;
+	} else {
+		d->done = true;
+		err = skb->len;
+	}
+out:
+	mutex_unlock(&vdev->lock);
+	vcmp_dev_put(vdev);
+	return err;
+}
+
+/* --- the family ---------------------------------------------------------------- */
+
+static const struct genl_multicast_group vcmp_genl_mcgrps[] = {
+	[VCMP_MCGRP_EVENTS] = {
+		.name = VCMP_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+#define VCMP_NL_OP(_cmd, _name) {					\
+	.cmd = _cmd,							\
+	.doit = vcmp_nl_##_name##_doit,					\
+	.policy = vcmp_policy,						\
+	.maxattr = VCMP_A_MAX,						\
+	.flags = GENL_UNS_ADMIN_PERM,					\
+}
+
+static const struct genl_ops vcmp_genl_ops[] = {
+	VCMP_NL_OP(VCMP_CMD_DEV_GET, dev_get),
+	VCMP_NL_OP(VCMP_CMD_PEER_NEW, peer_new),
+	VCMP_NL_OP(VCMP_CMD_PEER_SET, peer_set),
+	VCMP_NL_OP(VCMP_CMD_PEER_DEL, peer_del),
+	{
+		.cmd = VCMP_CMD_PEER_GET,
+		.doit = vcmp_nl_peer_get_doit,
+		.dumpit = vcmp_nl_peer_dump,
+		.policy = vcmp_policy,
+		.maxattr = VCMP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	VCMP_NL_OP(VCMP_CMD_LINK_NEW, link_new),
+	VCMP_NL_OP(VCMP_CMD_LINK_DEL, link_del),
+	VCMP_NL_OP(VCMP_CMD_SA_NEW, sa_new),
+	VCMP_NL_OP(VCMP_CMD_SA_DEL, sa_del),
+};
+
+/* resv_start_op stays 0: strict validation of every operation. */
+static struct genl_family vcmp_genl_family __ro_after_init = {
+	.name = VCMP_GENL_NAME,
+	.version = VCMP_GENL_VERSION,
+	.netnsok = true,
+	.parallel_ops = true,	/* serialised per device by vdev->lock */
+	.module = THIS_MODULE,
+	.ops = vcmp_genl_ops,
+	.n_ops = ARRAY_SIZE(vcmp_genl_ops),
+	.mcgrps = vcmp_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vcmp_genl_mcgrps),
+};
+
+int __init vcmp_genl_init(void)
+{
+	return genl_register_family(&vcmp_genl_family);
+}
+
+void vcmp_genl_exit(void)
+{
+	genl_unregister_family(&vcmp_genl_family);
+}
