@@ -2,8 +2,9 @@
 /*
  * Every kernel-version difference vcmp cares about lives in this file.
  * Supported: 6.1 (Debian 12) up to 6.12 (Debian 12 backports). Shims test
- * for the feature itself where a macro tells; LINUX_VERSION_CODE is used
- * only where nothing else can, and never outside this file.
+ * for the feature itself: a macro or type where one tells, otherwise a
+ * VCMP_HAVE_* flag from a header probe in kernel/Kbuild. No
+ * LINUX_VERSION_CODE tests, here or anywhere.
  */
 #ifndef _VCMP_COMPAT_H
 #define _VCMP_COMPAT_H
@@ -20,6 +21,45 @@ static inline void vcmp_compat_set_lltx(struct net_device *dev)
 	dev->lltx = true;
 #endif
 }
+
+/*
+ * Per-cpu tstats (struct pcpu_sw_netstats), which iptunnel_xmit() also
+ * updates. Since 6.7 the core allocates and frees them when asked through
+ * dev->pcpu_stat_type (and 6.12's iptunnel_xmit_stats() warns when it is
+ * not set); before, the driver did both. No macro tells: kernel/Kbuild
+ * probes the header for the field.
+ */
+#ifdef VCMP_HAVE_PCPU_STAT_TYPE
+static inline void vcmp_compat_tstats_setup(struct net_device *dev)
+{
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+}
+
+static inline int vcmp_compat_tstats_alloc(struct net_device *dev)
+{
+	return 0;
+}
+
+static inline void vcmp_compat_tstats_free(struct net_device *dev)
+{
+}
+#else
+static inline void vcmp_compat_tstats_setup(struct net_device *dev)
+{
+}
+
+static inline int vcmp_compat_tstats_alloc(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static inline void vcmp_compat_tstats_free(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+	dev->tstats = NULL;
+}
+#endif
 
 /*
  * Completion callbacks of asynchronous crypto requests: 6.3 changed

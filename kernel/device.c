@@ -70,7 +70,7 @@ static void vcmp_destruct(struct net_device *dev)
 	vcmp_peers_destroy(vdev);
 	mutex_destroy(&vdev->lock);
 	vcmp_stats_free(vdev->stats);
-	free_percpu(dev->tstats);
+	vcmp_compat_tstats_free(dev);
 }
 
 static const struct net_device_ops vcmp_netdev_ops = {
@@ -125,6 +125,7 @@ static void vcmp_setup(struct net_device *dev)
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = IP_MAX_MTU - VCMP_MAX_OVERHEAD;
 	vcmp_compat_set_lltx(dev);
+	vcmp_compat_tstats_setup(dev);
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = vcmp_destruct;
 	SET_NETDEV_DEVTYPE(dev, &vcmp_device_type);
@@ -198,9 +199,9 @@ static int vcmp_newlink(struct net *src_net, struct net_device *dev,
 	if (err)
 		return err;
 
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats)
-		return -ENOMEM;
+	err = vcmp_compat_tstats_alloc(dev);
+	if (err)
+		return err;
 	vdev->stats = vcmp_stats_alloc();
 	if (!vdev->stats)
 		goto err_free_tstats;
@@ -225,8 +226,7 @@ err_free_stats:
 	vcmp_stats_free(vdev->stats);
 	vdev->stats = NULL;
 err_free_tstats:
-	free_percpu(dev->tstats);
-	dev->tstats = NULL;
+	vcmp_compat_tstats_free(dev);
 	return err ?: -ENOMEM;
 }
 

@@ -222,6 +222,7 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 		  struct netlink_ext_ack *extack)
 {
 	struct vcmp_dev *vdev = peer->vdev;
+	union vcmp_sockaddr remote;
 	struct vcmp_link *link;
 	int err;
 
@@ -236,12 +237,18 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 		NL_SET_ERR_MSG_MOD(extack, "local and remote address families differ");
 		return -EINVAL;
 	}
+	/* No remote port given: the peer listens on the same port as we do. */
+	remote = cfg->remote;
+	if (remote.sa.sa_family == AF_INET && !remote.sin.sin_port)
+		remote.sin.sin_port = htons(vdev->port);
+	else if (remote.sa.sa_family == AF_INET6 && !remote.sin6.sin6_port)
+		remote.sin6.sin6_port = htons(vdev->port);
 	if (peer->suite == VCMP_SUITE_PLAIN) {
 		struct vcmp_link *other;
 
 		/* Plain packets are matched to links by source endpoint. */
 		rcu_read_lock();
-		other = vcmp_link_lookup_plain_rcu(vdev, &cfg->remote);
+		other = vcmp_link_lookup_plain_rcu(vdev, &remote);
 		rcu_read_unlock();
 		if (other) {
 			NL_SET_ERR_MSG_MOD(extack,
@@ -270,12 +277,12 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 	link->id = cfg->id;
 	link->local = cfg->local;
 	link->ifindex = cfg->ifindex;
-	link->remote = cfg->remote;
+	link->remote = remote;
 	seqlock_init(&link->endpoint_lock);
 	kref_init(&link->refcount);
 	if (peer->suite == VCMP_SUITE_PLAIN)
 		hash_add_rcu(vdev->ep_hash, &link->ep_node,
-			     vcmp_ep_hash(&link->remote));
+			     vcmp_ep_hash(&remote));
 	rcu_assign_pointer(peer->links[peer->nlinks], link);
 	peer->nlinks++;
 	return 0;

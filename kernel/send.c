@@ -82,7 +82,6 @@ static void vcmp_xmit_finish(struct sk_buff *skb, int err)
 	struct vcmp_link *link = cb->link;
 	struct vcmp_dev *vdev = peer->vdev;
 	struct net_device *dev = vdev->dev;
-	unsigned int len = skb->len;
 	int ret;
 
 	if (unlikely(err)) {
@@ -98,11 +97,10 @@ static void vcmp_xmit_finish(struct sk_buff *skb, int err)
 	local_bh_disable();
 	ret = vcmp_socket_send(vdev, link, skb);
 	local_bh_enable();
+	/* Sent packets are counted in dev->tstats by iptunnel_xmit(). */
 	if (ret) {
 		vcmp_stats_inc(vdev->stats, -ret);
 		DEV_STATS_INC(dev, tx_errors);
-	} else {
-		dev_sw_netstats_tx_add(dev, 1, len);
 	}
 	vcmp_link_put(link);
 	vcmp_peer_put(peer);
@@ -216,7 +214,8 @@ netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
 		vcmp_xmit_unreachable(skb);
 		goto drop;
 	}
-	if (unlikely(skb_checksum_help(skb))) {
+	if (skb->ip_summed == CHECKSUM_PARTIAL &&
+	    unlikely(skb_checksum_help(skb))) {
 		why = VCMP_STAT_TX_DROP_NOMEM;
 		goto drop;
 	}

@@ -234,6 +234,8 @@ int vcmp_socket_send(struct vcmp_dev *vdev, struct vcmp_link *link,
 	vcmp_link_get_remote(link, &remote);
 	skb_scrub_packet(skb, false);
 	skb->mark = 0;
+	/* iptunnel_xmit() counts from here: the UDP payload. */
+	skb_set_inner_network_header(skb, 0);
 	rcu_read_lock_bh();
 	if (remote.sa.sa_family == AF_INET)
 		ret = vcmp_send4(vdev, link, &remote, skb);

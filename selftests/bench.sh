@@ -9,7 +9,6 @@
 # Under TCG only the ratios between tunnels mean anything.
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
-VCMPCTL=${VCMPCTL:-$(command -v vcmpctl || echo ../tools/vcmpctl/vcmpctl)}
 ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-4}
 PATH=$PATH:$LIB_DIR/tools
@@ -120,15 +119,15 @@ awk -v n="$N" -v key="$key" 'BEGIN {
 		printf "[Peer]\nId = %d\nSuite = aes-gcm-128\n", i + 100
 		printf "AllowedIPs = 10.%d.%d.0/24\n", 100 + int(i / 256), i % 256
 		printf "Link = 1 remote 192.0.2.%d\n", 1 + i % 250
-		printf "SA = out 0x%08x %s\nSA = in 0x%08x %s\n\n", 0x02000000 + i, key, 0x03000000 + i, key
+		printf "SA = 0x%08x out key %s\nSA = 0x%08x in key %s\n\n", 0x02000000 + i, key, 0x03000000 + i, key
 	}
 }' >"$conf"
-ip -n "$b" link add vcmp9 type vcmp port 2999
+n "$b" "$VCMPCTL" dev add vcmp9 port 2999
 slab0=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
 t0=$(date +%s%N)
 n "$b" "$VCMPCTL" setconf vcmp9 "$conf" || echo "bench: setconf failed"
 t1=$(date +%s%N)
 slab1=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
-count=$(n "$b" "$VCMPCTL" -j show vcmp9 | grep -o '"id": *[0-9]*' | wc -l)
+count=$(n "$b" "$VCMPCTL" -j show vcmp9 | grep -o '"peer_count":[0-9]*' | cut -d: -f2)
 echo "peers configured: $count of $N in $(( (t1 - t0) / 1000000 )) ms," \
 	"slab growth $(( (slab1 - slab0) * 1024 / N )) bytes per peer (with its link, prefix and 2 SAs)"

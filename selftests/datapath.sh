@@ -48,7 +48,7 @@ topology() {
 # sites SUITE UNDERLAY [KEY_B_IN]: vcmp0 at both sites, peered over one link.
 # A wrong KEY_B_IN makes site b unable to decrypt what a sends.
 sites() {
-	local suite=$1 ka kb kb_in
+	local suite=$1 wrong=${3:-} ka kb kb_in
 	topology "$2"
 	for s in "$a 1" "$b 2"; do
 		set -- $s
@@ -64,7 +64,7 @@ sites() {
 	[ "$suite" = plain ] && return 0
 	ka=$("$VCMPCTL" genkey "$suite")
 	kb=$("$VCMPCTL" genkey "$suite")
-	kb_in=${3:-$ka}
+	kb_in=${wrong:-$ka}	# set -- above replaced $3
 	n "$a" "$VCMPCTL" sa add vcmp0 2 0x01000001 out key "$ka"
 	n "$b" "$VCMPCTL" sa add vcmp0 1 0x01000001 in key "$kb_in"
 	n "$b" "$VCMPCTL" sa add vcmp0 1 0x01000002 out key "$kb"
@@ -73,9 +73,12 @@ sites() {
 
 # capture NS DEV FILE: start tcpdump, wait until it listens.
 capture() {
-	n "$1" tcpdump -i "$2" -n -U -w "$3" udp >/dev/null 2>"$3.log" &
+	# Not through n(): $! must be tcpdump itself, so that it flushes on kill.
+	ip netns exec "$1" tcpdump -Z root --immediate-mode -i "$2" -n -U \
+		-w "$3" udp >/dev/null 2>"$3.log" &
 	echo $! >"$3.pid"
-	wait_for 5 grep -q "listening on" "$3.log"
+	wait_for 5 grep -q "listening on" "$3.log" ||
+		fail "tcpdump did not start: $(cat "$3.log")"
 }
 
 capture_stop() {
@@ -97,11 +100,25 @@ overhead() {	# overhead SUITE UNDERLAY L
 	echo $((base + 33 + ( (align - ($3 + 33) % align) % align ) ))
 }
 
+# diag: on failure, what the devices counted (non-zero counters only).
+diag() {
+	local ns
+	for ns in "$a" "$b"; do
+		echo "# ${ns%%-*} vcmp0:" >&2
+		n "$ns" ip -s link show vcmp0 | sed 's/^/#   /' >&2
+		n "$ns" ethtool -S vcmp0 | awk '$2 != 0 { print "#   " $0 }' >&2
+		n "$ns" ip -s link show wan0 | sed 's/^/#   /' >&2
+		n "$ns" grep -E '^(Udp|Ip):' /proc/net/snmp | sed 's/^/#   /' >&2
+		n "$ns" ss -uan | sed 's/^/#   /' >&2
+	done
+	n "$r" ip -s link | sed 's/^/#   r: /' >&2
+}
+
 crosses() {	# crosses SUITE UNDERLAY: traffic in both directions, both families
-	n "$a" ping -n -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null || fail "IPv4 ping a -> b"
-	n "$b" ping -n -c 2 -i 0.2 -W 2 10.0.0.1 >/dev/null || fail "IPv4 ping b -> a"
-	n "$a" ping -n -6 -c 2 -i 0.2 -W 2 fd10::2 >/dev/null || fail "IPv6 ping a -> b"
-	n "$b" ping -n -6 -c 2 -i 0.2 -W 2 fd10::1 >/dev/null || fail "IPv6 ping b -> a"
+	n "$a" ping -n -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null || { diag; fail "IPv4 ping a -> b"; }
+	n "$b" ping -n -c 2 -i 0.2 -W 2 10.0.0.1 >/dev/null || { diag; fail "IPv4 ping b -> a"; }
+	n "$a" ping -n -6 -c 2 -i 0.2 -W 2 fd10::2 >/dev/null || { diag; fail "IPv6 ping a -> b"; }
+	n "$b" ping -n -6 -c 2 -i 0.2 -W 2 fd10::1 >/dev/null || { diag; fail "IPv6 ping b -> a"; }
 }
 
 # The overhead of each captured datagram: outer length minus inner length.
@@ -117,7 +134,7 @@ test_suite() {	# test_suite SUITE UNDERLAY
 	printf 'VCMPSECRETMARKER-%s' "$MARKER" | n "$a" nc -u -w0 10.0.0.2 9
 	capture_stop "$pcap"
 	# Only UDP 2426 between the sites' underlay addresses.
-	n "$r" tcpdump -r "$pcap" -n 2>/dev/null >"$_state/cap.txt"
+	n "$r" tcpdump -Z root -r "$pcap" -n 2>/dev/null >"$_state/cap.txt"
 	[ -s "$_state/cap.txt" ] || fail "nothing captured"
 	if grep -v "\.2426 > .*\.2426: UDP" "$_state/cap.txt" | grep -q .; then
 		fail "unexpected packets: $(grep -v '2426 > .*2426' "$_state/cap.txt" | head -3)"
@@ -153,7 +170,7 @@ test_tcp() {
 
 # hexpayload PCAP N: the UDP payload of the N-th captured packet, as hex.
 hexpayload() {
-	n "$r" tcpdump -r "$1" -n -x 2>/dev/null | awk -v want="$2" '
+	n "$r" tcpdump -Z root -r "$1" -n -x 2>/dev/null | awk -v want="$2" '
 		/^[0-9]/ { k++ ; next }
 		k == want && /0x/ { for (i = 2; i <= NF; i++) printf "%s", $i }
 		END { print "" }' | cut -c57-	# skip IPv4 (20) + UDP (8) headers
@@ -207,6 +224,54 @@ test_wrong_key() {
 		fail "rx_drop_bad_icv $(stat_of "$b" vcmp0 rx_drop_bad_icv), want >= 3"
 }
 
+# rx_drops NS: the sum of the device's receive drop counters.
+rx_drops() {
+	n "$1" ethtool -S vcmp0 | awk '$1 ~ /^rx_drop_/ { s += $2 } END { print s + 0 }'
+}
+
+# Make-before-break rekey of both directions while TCP and a fast ping
+# run: the receiver installs the new inbound SA, the sender the new
+# outbound one (it switches at once), and the old ones go only after the
+# packets in flight arrived. Nothing may be lost.
+test_rekey() {
+	local k1 k2 out ping_out sent got
+	sites aes-gcm-128 4
+	k1=$("$VCMPCTL" genkey aes-gcm-128)
+	k2=$("$VCMPCTL" genkey aes-gcm-128)
+	n "$b" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null
+	wait_for 5 n "$b" ss -Htln 'sport = :5201' | grep -q . || true
+	n "$a" iperf3 -c 10.0.0.2 -t 4 -f m >"$_state/iperf.out" 2>&1 &
+	echo $! >"$_state/iperf.pid"
+	n "$a" ping -n -q -c 400 -i 0.01 -W 2 10.0.0.2 >"$_state/ping.out" 2>&1 &
+	echo $! >"$_state/ping.pid"
+	sleep 1
+	# a -> b: 0x01000001 becomes 0x01000011; b -> a: 0x01000002 -> 0x01000012
+	n "$b" "$VCMPCTL" sa add vcmp0 1 0x01000011 in key "$k1"
+	n "$a" "$VCMPCTL" sa add vcmp0 2 0x01000012 in key "$k2"
+	n "$a" "$VCMPCTL" sa add vcmp0 2 0x01000011 out key "$k1"
+	n "$b" "$VCMPCTL" sa add vcmp0 1 0x01000012 out key "$k2"
+	n "$a" "$VCMPCTL" sa del vcmp0 2 0x01000001 out
+	n "$b" "$VCMPCTL" sa del vcmp0 1 0x01000002 out
+	sleep 0.5
+	n "$b" "$VCMPCTL" sa del vcmp0 1 0x01000001 in
+	n "$a" "$VCMPCTL" sa del vcmp0 2 0x01000002 in
+	wait "$(cat "$_state/ping.pid")" || fail "ping: $(cat "$_state/ping.out")"
+	wait "$(cat "$_state/iperf.pid")" || fail "iperf3: $(cat "$_state/iperf.out")"
+	ping_out=$(grep 'packets transmitted' "$_state/ping.out")
+	echo "ping during rekey: $ping_out"
+	grep 'receiver' "$_state/iperf.out" | sed 's/^/iperf3 during rekey: /'
+	sent=$(echo "$ping_out" | awk '{ print $1 }')
+	got=$(echo "$ping_out" | awk '{ print $4 }')
+	expect_eq "ping replies" "$got" "$sent"
+	expect_eq "drops at a" "$(rx_drops "$a")" 0
+	expect_eq "drops at b" "$(rx_drops "$b")" 0
+	# Only the new SAs are left, and they carry the traffic.
+	out=$(n "$a" "$VCMPCTL" -j peer show vcmp0 2)
+	! grep -q '0x01000001\|0x01000002\|16777217\|16777218' <<<"$out" ||
+		fail "old SAs still listed: $out"
+	n "$a" ping -n -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null || fail "ping after rekey"
+}
+
 test_inner_source() {
 	local before
 	sites aes-gcm-128 4
@@ -219,7 +284,7 @@ test_inner_source() {
 }
 
 suites="aes-gcm-128 aes-gcm-256 chacha20-poly1305 aes-cbc-hmac-sha1 plain"
-ktap_plan $(( $(echo $suites | wc -w) * 2 + 4 ))
+ktap_plan $(( $(echo $suites | wc -w) * 2 + 5 ))
 for s in $suites; do
 	for f in 4 6; do
 		run_case "$s over IPv$f: traffic, capture, overhead" test_suite "$s" "$f"
@@ -229,4 +294,5 @@ run_case "TCP (iperf3) through the tunnel" test_tcp
 run_case "replayed, tampered and unknown-SPI packets dropped and counted" test_replay_tamper
 run_case "wrong key: nothing delivered, counted" test_wrong_key
 run_case "inner source not in the peer's allowed-ips is dropped" test_inner_source
+run_case "rekey make-before-break under load loses nothing" test_rekey
 ktap_finish

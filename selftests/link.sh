@@ -92,9 +92,9 @@ test_port_conflict() {
 test_port_held_elsewhere() {
 	local ns err pid
 	setup_ns ns
-	ip netns exec "$ns" nc -u -l -p 2426 >/dev/null &
+	ip netns exec "$ns" nc -d -u -l -p 2426 >/dev/null &
 	pid=$!	# ip netns exec execs nc: this is nc's pid
-	wait_for 5 test "$(udp_sockets "$ns" 2426)" -ge 1 || fail "nc did not bind"
+	wait_for 10 test "$(udp_sockets "$ns" 2426)" -ge 1 || fail "nc did not bind"
 	ip -n "$ns" link add vcmp0 type vcmp
 	if err=$(ip -n "$ns" link set vcmp0 up 2>&1); then
 		kill "$pid"

@@ -49,13 +49,13 @@ test_peer_round_trip() {
 	expect_match "suite" "$out" "^  suite: chacha20-poly1305$"
 	expect_match "allowed ips" "$out" "^  allowed ips: 10\\.7\\.0\\.0/16, fd00:7::/48$"
 	expect_match "link 1" "$out" "^  link 1: remote 192\\.0\\.2\\.7:4000 local 192\\.0\\.2\\.1 dev wan0$"
-	expect_match "link 2" "$out" "^  link 2: remote 2001:db8::7$"
+	expect_match "link 2" "$out" "^  link 2: remote \\[2001:db8::7\\]:2426$"
 
 	out=$(vc -j show vcmp0)
 	expect_match "json device" "$out" '^\[\{"ifname":"vcmp0","ifindex":[0-9]+,"port":2426,"peer_count":1,'
 	expect_match "json peer" "$out" '"peers":\[\{"id":7,"segment":3,"suite":"chacha20-poly1305","allowed_ips":\["10\.7\.0\.0/16","fd00:7::/48"\]'
 	expect_match "json link 1" "$out" '\{"id":1,"family":"inet","remote":"192\.0\.2\.7","remote_port":4000,"local":"192\.0\.2\.1","ifindex":[0-9]+,"dev":"wan0"\}'
-	expect_match "json link 2" "$out" '\{"id":2,"family":"inet6","remote":"2001:db8::7","remote_port":0\}'
+	expect_match "json link 2" "$out" '\{"id":2,"family":"inet6","remote":"2001:db8::7","remote_port":2426\}'
 	expect_match "json sas" "$out" '"sas":\[\]\}\]\}\]$'
 
 	# One peer by id (a doit request) says the same.
@@ -340,7 +340,7 @@ test_setconf_showconf() {
 	expect_eq "ids" "$(grep '^Id = ' <<<"$b" | tr '\n' ' ')" "Id = 10 Id = 30 "
 	expect_match "segment" "$b" "^Segment = 3$"
 	expect_match "prefixes replaced" "$b" "^AllowedIPs = 10\\.10\\.0\\.0/16$"
-	expect_match "link moved" "$b" "^Link = 1 remote 192\\.0\\.2\\.11$"
+	expect_match "link moved" "$b" "^Link = 1 remote 192\\.0\\.2\\.11:2426$"
 	! grep -q "^Link = 2" <<<"$b" || fail "link 2 kept"
 	expect_match "SAs kept" "$b" "^# SA = 0x01000010 in"
 	expect_match "suite changed" "$b" "^Suite = aes-gcm-128$"
@@ -398,7 +398,7 @@ test_large_peer() {
 	expect_eq "get" "$(vc peer show vcmp0 1 | grep '^  allowed ips' | tr ',' '\n' | wc -l)" 2000
 	expect_eq "same" "$(vc peer show vcmp0 1)" "$(vc show vcmp0 | sed -n '/^peer: 1$/,/^$/p' | sed '/^$/d')"
 	expect_match "peer after it" "$(vc showconf vcmp0)" "^Id = 2$"
-	expect_match "link kept" "$(vc peer show vcmp0 1)" "^  link 1: remote 192\\.0\\.2\\.2$"
+	expect_match "link kept" "$(vc peer show vcmp0 1)" "^  link 1: remote 192\\.0\\.2\\.2:2426$"
 }
 
 test_autoload() {

@@ -239,11 +239,17 @@ static int conf_read(const char *path, struct vpeers *peers)
 
 /* --- setconf ------------------------------------------------------------- */
 
-static bool link_equal(const struct vlink *a, const struct vlink *b)
+/*
+ * Is the wanted link @a the installed link @b? A link configured without a
+ * remote port gets the device's port @dev_port in the kernel.
+ */
+static bool link_equal(const struct vlink *a, const struct vlink *b,
+		       uint16_t dev_port)
 {
 	return a->remote.family == b->remote.family &&
 	       !memcmp(a->remote.a, b->remote.a, sizeof(a->remote.a)) &&
-	       a->port == b->port && a->has_local == b->has_local &&
+	       (a->port ? a->port : dev_port) == b->port &&
+	       a->has_local == b->has_local &&
 	       (!a->has_local ||
 		!memcmp(a->local.a, b->local.a, sizeof(a->local.a))) &&
 	       a->ifindex == b->ifindex;
@@ -260,7 +266,7 @@ static bool has_sa(const struct vpeer *peer, const struct vsa *sa)
 }
 
 /* Make the existing peer @have what @want says. */
-static int setconf_update(struct vnl *nl, const char *dev,
+static int setconf_update(struct vnl *nl, const char *dev, uint16_t dev_port,
 			  struct vpeer *want, struct vpeer *have)
 {
 	struct vlink *l;
@@ -271,13 +277,13 @@ static int setconf_update(struct vnl *nl, const char *dev,
 		return -1;
 	for (i = 0; i < have->nlinks; i++) {
 		l = vpeer_find_link(want, have->links[i].id);
-		if ((!l || !link_equal(l, &have->links[i])) &&
+		if ((!l || !link_equal(l, &have->links[i], dev_port)) &&
 		    link_del(nl, dev, want->id, have->links[i].id))
 			return -1;
 	}
 	for (i = 0; i < want->nlinks; i++) {
 		l = vpeer_find_link(have, want->links[i].id);
-		if ((!l || !link_equal(l, &want->links[i])) &&
+		if ((!l || !link_equal(&want->links[i], l, dev_port)) &&
 		    link_new(nl, dev, want->id, &want->links[i]))
 			return -1;
 	}
@@ -287,6 +293,7 @@ static int setconf_update(struct vnl *nl, const char *dev,
 static int setconf_run(int argc, char **argv, const struct vcmpctl_opts *opts)
 {
 	struct vpeers want = { 0 }, have = { 0 };
+	struct vdev vdev = { 0 };
 	struct vpeer *w, *h;
 	const char *dev;
 	struct vnl nl;
@@ -306,7 +313,8 @@ static int setconf_run(int argc, char **argv, const struct vcmpctl_opts *opts)
 		goto out_free;
 	if (family_open(&nl))
 		goto out_free;
-	if (family_peers_get(&nl, dev, &have))
+	if (family_dev_get(&nl, dev, &vdev) ||
+	    family_peers_get(&nl, dev, &have))
 		goto out;
 	vpeers_sort(&have);
 
@@ -324,7 +332,8 @@ static int setconf_run(int argc, char **argv, const struct vcmpctl_opts *opts)
 		h = vpeers_find_sorted(&have, w->id);
 		if (h && h->suite != w->suite)
 			h = NULL;	/* deleted above */
-		if (h ? setconf_update(&nl, dev, w, h) : peer_new(&nl, dev, w))
+		if (h ? setconf_update(&nl, dev, vdev.port, w, h) :
+			peer_new(&nl, dev, w))
 			goto out;
 		/* Installed SAs stay: their keys cannot be compared. */
 		for (k = 0; k < w->nsas; k++)
