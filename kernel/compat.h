@@ -11,6 +11,10 @@
 
 #include <linux/crypto.h>
 #include <linux/netdevice.h>
+/* 6.5 moved skb_gso_segment() from netdevice.h to its own header. */
+#ifdef VCMP_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
 
 /* 6.11 turned the NETIF_F_LLTX feature into the dev->lltx flag. */
 static inline void vcmp_compat_set_lltx(struct net_device *dev)

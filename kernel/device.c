@@ -108,6 +108,10 @@ void vcmp_dev_put(struct vcmp_dev *vdev)
 	dev_put(vdev->dev);
 }
 
+#define VCMP_NETDEV_FEATURES (NETIF_F_HW_CSUM | NETIF_F_RXCSUM | NETIF_F_SG | \
+			      NETIF_F_GSO | NETIF_F_GSO_SOFTWARE | \
+			      NETIF_F_HIGHDMA)
+
 static void vcmp_setup(struct net_device *dev)
 {
 	struct vcmp_dev *vdev = netdev_priv(dev);
@@ -124,6 +128,14 @@ static void vcmp_setup(struct net_device *dev)
 	dev->mtu = ETH_DATA_LEN - VCMP_MAX_OVERHEAD;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = IP_MAX_MTU - VCMP_MAX_OVERHEAD;
+	/*
+	 * Checksums are finished and GSO packets segmented in vcmp_xmit(),
+	 * where it is cheapest: once per tunnel packet, after the stack
+	 * handed down up to 64 KiB at a time.
+	 */
+	dev->features |= VCMP_NETDEV_FEATURES;
+	dev->hw_features |= VCMP_NETDEV_FEATURES;
+	dev->hw_enc_features |= VCMP_NETDEV_FEATURES;
 	vcmp_compat_set_lltx(dev);
 	vcmp_compat_tstats_setup(dev);
 	dev->needs_free_netdev = true;

@@ -15,6 +15,7 @@
 #include <linux/ktime.h>
 #include <net/icmp.h>
 
+#include "compat.h"
 #include "device.h"
 #include "send.h"
 #include "skb_cb.h"
@@ -196,6 +197,7 @@ drop:
 netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vcmp_dev *vdev = netdev_priv(dev);
+	struct sk_buff *segs, *next;
 	struct vcmp_peer *peer;
 	enum vcmp_stat why;
 
@@ -214,12 +216,27 @@ netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
 		vcmp_xmit_unreachable(skb);
 		goto drop;
 	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL &&
-	    unlikely(skb_checksum_help(skb))) {
-		why = VCMP_STAT_TX_DROP_NOMEM;
-		goto drop;
+	if (skb_is_gso(skb)) {
+		/* TSO/GSO from the stack: one tunnel packet per segment. */
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs)) {
+			why = VCMP_STAT_TX_DROP_NOMEM;
+			goto drop;
+		}
+		consume_skb(skb);
+		skb = segs;
 	}
-	vcmp_xmit_one(vdev, peer, skb);
+	skb_list_walk_safe(skb, skb, next) {
+		skb_mark_not_on_list(skb);
+		if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		    unlikely(skb_checksum_help(skb))) {
+			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_DROP_NOMEM);
+			DEV_STATS_INC(dev, tx_errors);
+			kfree_skb(skb);
+			continue;
+		}
+		vcmp_xmit_one(vdev, peer, skb);
+	}
 	return NETDEV_TX_OK;
 
 drop:
