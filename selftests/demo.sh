@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Two sites, each in its own network namespace, joined by an underlay link;
-# each site has a vcmp device up with its UDP encapsulation socket listening.
+# each site has a vcmp device with the other as its peer, AES-GCM keys in
+# both directions, and traffic crosses the tunnel encrypted: the capture
+# on the underlay shows only ESP in UDP 2426.
 # Run by "make demo" inside the VM; runs unchanged as root on any machine
-# where the vcmp module can be loaded. (The tunnel carries no traffic yet:
-# peers and keys arrive with the encrypted data path.)
+# where the vcmp module can be loaded. (Multipath arrives with later work:
+# one link per peer here.)
 set -e
 cd "$(dirname "$0")"
-VCMPCTL=${VCMPCTL:-$(command -v vcmpctl || echo ../tools/vcmpctl/vcmpctl)}
+VCMPCTL=${VCMPCTL:-$(type -P vcmpctl || echo ../tools/vcmpctl/vcmpctl)}
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
@@ -41,10 +43,45 @@ step "Each site listens on UDP 2426 (IPv4 and IPv6)"
 run ip netns exec site-a ss -ulnp 'sport = :2426'
 run ip netns exec site-b ss -ulnp 'sport = :2426'
 
-step "Counters (ethtool -S): every packet vcmp cannot deliver is counted"
+step "Peers: site-a's peer 2 is site-b, over one link; inner 10.0.0.0/24"
+run ip netns exec site-a "$VCMPCTL" peer add vcmp0 2 suite aes-gcm-128 \
+	allowed-ips 10.0.0.2/32 link 1 remote 192.0.2.2
+run ip netns exec site-b "$VCMPCTL" peer add vcmp0 1 suite aes-gcm-128 \
+	allowed-ips 10.0.0.1/32 link 1 remote 192.0.2.1
+ip -n site-a addr add 10.0.0.1/24 dev vcmp0
+ip -n site-b addr add 10.0.0.2/24 dev vcmp0
+
+step "Keys: one SA per direction (vcmpctl genkey makes them)"
+kab=$("$VCMPCTL" genkey aes-gcm-128)
+kba=$("$VCMPCTL" genkey aes-gcm-128)
+run ip netns exec site-a "$VCMPCTL" sa add vcmp0 2 0x01000001 out key "$kab"
+run ip netns exec site-b "$VCMPCTL" sa add vcmp0 1 0x01000001 in key "$kab"
+run ip netns exec site-b "$VCMPCTL" sa add vcmp0 1 0x01000002 out key "$kba"
+run ip netns exec site-a "$VCMPCTL" sa add vcmp0 2 0x01000002 in key "$kba"
+run ip netns exec site-a "$VCMPCTL" show vcmp0
+
+step "Traffic through the tunnel, and what the underlay sees"
+cap=$(mktemp)
+ip netns exec site-b tcpdump -Z root --immediate-mode -i wan0 -n -U -w "$cap" \
+	udp 2>/dev/null &
+tcpdump_pid=$!
+sleep 1
+run ip netns exec site-a ping -c 3 -n 10.0.0.2
+printf 'a secret for site-b' | ip netns exec site-a nc -u -w0 10.0.0.2 9
+sleep 0.5
+kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true
+run ip netns exec site-b tcpdump -Z root -r "$cap" -n 2>/dev/null
+if grep -aq 'a secret' "$cap"; then
+	echo "plaintext on the wire: this must not happen"; exit 1
+fi
+echo "(no plaintext on the underlay: only UDP 2426 carrying ESP)"
+rm -f "$cap"
+
+step "Counters: ip -s link and the per-reason counters of ethtool -S"
 printf 'stray datagram to the tunnel port' |
 	ip netns exec site-a nc -u -w0 192.0.2.2 2426
 sleep 0.2
+run ip -n site-b -s link show vcmp0
 run ip netns exec site-b ethtool -S vcmp0
 
 for s in a b; do ip netns del "site-$s"; done

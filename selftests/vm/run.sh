@@ -4,7 +4,8 @@
 # Build vcmp for Debian's kernels and run the selftests in qemu (TCG).
 #
 # Environment (all optional):
-#   KERNELS   kernel series to test, default "6.1 6.12"
+#   KERNELS   kernel series to test, each SERIES or SERIES:CPU (a qemu
+#             -cpu model for that VM), default "6.1 6.12 6.12:qemu64"
 #   T         tests to run, comma or space separated (default: all)
 #   MODE      test (default), shell (interactive), demo or bench
 #   CPU       qemu -cpu model, default max (AES-NI: async AEAD);
@@ -19,7 +20,7 @@ set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 here=$src/selftests/vm
 cache=${VCMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vcmp}
-kernels=${KERNELS:-6.1 6.12}
+kernels=${KERNELS:-6.1 6.12 6.12:qemu64}
 tests=${T:-}
 mode=${MODE:-test}
 cpu=${CPU:-max}
@@ -56,9 +57,9 @@ build_module() {
 	echo "$b/kernel/vcmp.ko"
 }
 
-# boot KVER INITRD MODE RESULTS CONSOLE_LOG: run qemu until poweroff.
+# boot KVER INITRD MODE RESULTS CONSOLE_LOG CPU: run qemu until poweroff.
 boot() {
-	local kver=$1 initrd=$2 vmmode=$3 results=$4 console=$5 serial0
+	local kver=$1 initrd=$2 vmmode=$3 results=$4 console=$5 vcpu=$6 serial0
 	local append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4"
 	append+=" vcmptest.mode=$vmmode vcmptest.tests=${tests// /,} ${QEMU_APPEND:-}"
 	if [ "$vmmode" = test ]; then
@@ -67,7 +68,7 @@ boot() {
 		serial0=mon:stdio
 	fi
 	timeout --foreground "$timeout_s" qemu-system-x86_64 \
-		-machine q35 -accel tcg,thread=single -cpu "$cpu" -smp 2 -m 1G \
+		-machine q35 -accel tcg,thread=single -cpu "$vcpu" -smp 2 -m 1G \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-monitor none -serial "$serial0" -serial "file:$results" \
 		-kernel "$cache/kernels/$kver/root/boot/vmlinuz-$kver" \
@@ -77,7 +78,9 @@ boot() {
 # Phase 1: fetch kernels and build everything (before any VM runs: a
 # build beside a TCG guest slows it several times).
 declare -A kvers initrds
-for series in $kernels; do
+series_of() { echo "${1%%:*}"; }
+cpu_of() { case $1 in *:*) echo "${1#*:}" ;; *) echo "$cpu" ;; esac; }
+for series in $(for e in $kernels; do series_of "$e"; done | sort -u); do
 	kver=$("$here/fetch-kernel.sh" "$series" "$cache/kernels") ||
 		die "cannot fetch kernel $series"
 	ko=$(build_module "$kver") || die "module build failed for $kver"
@@ -96,26 +99,32 @@ fi
 
 if [ "$mode" != test ]; then
 	set -- $kernels
-	boot "${kvers[$1]}" "${initrds[$1]}" "$mode" /dev/null /dev/null
+	series=$(series_of "$1")
+	boot "${kvers[$series]}" "${initrds[$series]}" "$mode" /dev/null /dev/null \
+		"$(cpu_of "$1")"
 	exit $?
 fi
 
 # Phase 2: one VM per kernel, in parallel (each uses one host core).
 declare -A pids
-for series in $kernels; do
+for e in $kernels; do
+	series=$(series_of "$e")
+	vcpu=$(cpu_of "$e")
 	kver=${kvers[$series]}
-	boot "$kver" "${initrds[$series]}" test "$work/$kver.results" \
-		"$work/$kver.console" &
-	pids[$series]=$!
+	boot "$kver" "${initrds[$series]}" test "$work/$kver-$vcpu.results" \
+		"$work/$kver-$vcpu.console" "$vcpu" &
+	pids[$e]=$!
 done
 
 passed=0 failed=0 skipped=0 keep=${KEEP_LOG:-0}
-for series in $kernels; do
+for e in $kernels; do
+	series=$(series_of "$e")
+	vcpu=$(cpu_of "$e")
 	kver=${kvers[$series]}
-	wait "${pids[$series]}"
+	wait "${pids[$e]}"
 	qrc=$?
-	res=$work/$kver.results con=$work/$kver.console
-	say "kernel $kver (-cpu $cpu)"
+	res=$work/$kver-$vcpu.results con=$work/$kver-$vcpu.console
+	say "kernel $kver (-cpu $vcpu)"
 	grep -v '^VCMP-VM-DONE' "$res" 2>/dev/null
 	# Count test cases: nested case lines, plus a test that failed
 	# without failing any case (crash, timeout, kernel health).
