@@ -12,6 +12,7 @@
 #include <net/netlink.h>
 
 #include "device.h"
+#include "mtu.h"
 #include "peer.h"
 #include "sa.h"
 
@@ -285,6 +286,7 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 			     vcmp_ep_hash(&remote));
 	rcu_assign_pointer(peer->links[peer->nlinks], link);
 	peer->nlinks++;
+	vcmp_peer_update_mtu(peer);
 	return 0;
 }
 
@@ -311,6 +313,7 @@ int vcmp_link_del(struct vcmp_peer *peer, u8 id, struct netlink_ext_ack *extack)
 	rcu_assign_pointer(peer->links[i], last);
 	RCU_INIT_POINTER(peer->links[peer->nlinks - 1], NULL);
 	peer->nlinks--;
+	vcmp_peer_update_mtu(peer);
 	if (peer->suite == VCMP_SUITE_PLAIN)
 		hash_del_rcu(&link->ep_node);
 	vcmp_link_put(link);

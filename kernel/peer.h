@@ -120,6 +120,8 @@ struct vcmp_peer_cfg {
  *	installed); RCU readers, vdev->lock writers
  * @sa_list: all SAs of the peer, both directions, newest first; vdev->lock
  * @aips: this peer's allowed-IPs prefixes in vdev->aips
+ * @mtu: effective packet MTU: the largest inner packet any of its links
+ *	carries (see mtu.c); 0 without links. vdev->lock writers, READ_ONCE
  * @tx_peer_seq: per-peer sequence number of the last packet sent
  * @next_link: round-robin cursor for choosing a link (until multipath)
  * @dead: set under vdev->lock when the peer is being removed; the packet
@@ -141,6 +143,7 @@ struct vcmp_peer {
 	struct vcmp_aip_owner aips;
 	atomic_t tx_peer_seq;
 	atomic_t next_link;
+	unsigned int mtu;
 	bool dead;
 	struct kref refcount;
 	struct rcu_head rcu;

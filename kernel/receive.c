@@ -20,6 +20,7 @@
 #include <net/udp_tunnel.h>
 
 #include "device.h"
+#include "mtu.h"
 #include "receive.h"
 #include "skb_cb.h"
 #include "stats.h"
@@ -182,6 +183,8 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 	rcu_read_unlock();
 	if (why)
 		goto drop;
+	if (unlikely(vcmp_mss_clamp_skb(skb, vcmp_path_mtu(dev, peer))))
+		vcmp_stats_inc(vdev->stats, VCMP_STAT_RX_MSS_CLAMPED);
 
 	skb_reset_mac_header(skb);
 	skb_reset_transport_header(skb);

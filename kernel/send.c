@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "device.h"
+#include "mtu.h"
 #include "send.h"
 #include "skb_cb.h"
 #include "socket.h"
@@ -235,6 +236,8 @@ netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
 			kfree_skb(skb);
 			continue;
 		}
+		if (unlikely(vcmp_mss_clamp_skb(skb, vcmp_path_mtu(dev, peer))))
+			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_MSS_CLAMPED);
 		vcmp_xmit_one(vdev, peer, skb);
 	}
 	return NETDEV_TX_OK;

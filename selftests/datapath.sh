@@ -18,6 +18,7 @@ MARKER=5643-4d50-5345-4352-4554	# "VCMPSECRET" as ping -p would not do: sent wit
 # topology UNDERLAY: namespaces a, r, b; $ua/$ub are the sites' underlay
 # addresses in family UNDERLAY (4 or 6).
 topology() {
+	local uf=$1	# set -- below replaces $1
 	setup_ns a r b
 	ip link add wan0 netns "$a" type veth peer name wan-a netns "$r"
 	ip link add wan0 netns "$b" type veth peer name wan-b netns "$r"
@@ -38,7 +39,7 @@ topology() {
 	ip -n "$a" -6 route add default via 2001:db8:a::fe
 	ip -n "$b" route add default via 198.51.100.254
 	ip -n "$b" -6 route add default via 2001:db8:b::fe
-	if [ "$1" = 6 ]; then
+	if [ "$uf" = 6 ]; then
 		ua=2001:db8:a::1 ub=2001:db8:b::2
 	else
 		ua=192.0.2.1 ub=198.51.100.2
@@ -71,11 +72,12 @@ sites() {
 	n "$a" "$VCMPCTL" sa add vcmp0 2 0x01000002 in key "$kb"
 }
 
-# capture NS DEV FILE: start tcpdump, wait until it listens.
+# capture NS DEV FILE [FILTER]: start tcpdump, wait until it listens.
 capture() {
+	rm -f "$3" "$3.log"	# a stale "listening on" would not wait
 	# Not through n(): $! must be tcpdump itself, so that it flushes on kill.
 	ip netns exec "$1" tcpdump -Z root --immediate-mode -i "$2" -n -U \
-		-w "$3" udp >/dev/null 2>"$3.log" &
+		-w "$3" "${4:-udp}" >/dev/null 2>"$3.log" &
 	echo $! >"$3.pid"
 	wait_for 5 grep -q "listening on" "$3.log" ||
 		fail "tcpdump did not start: $(cat "$3.log")"
@@ -136,6 +138,14 @@ test_suite() {	# test_suite SUITE UNDERLAY
 	# Only UDP 2426 between the sites' underlay addresses.
 	n "$r" tcpdump -Z root -r "$pcap" -n 2>/dev/null >"$_state/cap.txt"
 	[ -s "$_state/cap.txt" ] || fail "nothing captured"
+	# The underlay really is the family asked for.
+	if [ "$uf" = 6 ]; then
+		grep -q " IP6 $ua\.2426 > $ub\.2426: UDP" "$_state/cap.txt" ||
+			fail "no IPv6 underlay packets: $(head -2 "$_state/cap.txt")"
+	else
+		grep -q " IP $ua\.2426 > $ub\.2426: UDP" "$_state/cap.txt" ||
+			fail "no IPv4 underlay packets: $(head -2 "$_state/cap.txt")"
+	fi
 	if grep -v "\.2426 > .*\.2426: UDP" "$_state/cap.txt" | grep -q .; then
 		fail "unexpected packets: $(grep -v '2426 > .*2426' "$_state/cap.txt" | head -3)"
 	fi
@@ -272,6 +282,49 @@ test_rekey() {
 	n "$a" ping -n -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null || fail "ping after rekey"
 }
 
+# syn_mss UNDERLAY DST: MSS of the SYN a sends to DST:5000, seen at b.
+syn_mss() {
+	local pcap=$_state/syn.pcap
+	capture "$b" vcmp0 "$pcap" tcp
+	n "$a" nc -z -w 2 "$2" 5000 2>/dev/null || true
+	capture_stop "$pcap"
+	n "$b" tcpdump -Z root -r "$pcap" -n -v 2>/dev/null |
+		sed -n 's/.*Flags \[S\].*mss \([0-9]*\).*/\1/p' | head -1
+}
+
+# TCP MSS clamping, on SYN and SYN-ACK, both when sending into the tunnel
+# and when receiving from it. With both vcmp0 at MTU 1500, a's SYNs
+# announce 1460 (1440 over IPv6); the peer's effective MTU with AES-GCM
+# over a 1500-byte underlay is 1407 (IPv4 links) or 1387 (IPv6 links), so
+# b must see that minus 40 (inner IPv4) or 60 (inner IPv6).
+test_mss_clamp() {
+	local uf want4 want6
+	for uf in 4 6; do
+		sites aes-gcm-128 "$uf"
+		ip -n "$a" link set vcmp0 mtu 1500
+		ip -n "$b" link set vcmp0 mtu 1500
+		if [ "$uf" = 4 ]; then want4=1367 want6=1347; else want4=1347 want6=1327; fi
+		expect_eq "SYN MSS, inner IPv4, IPv$uf underlay" "$(syn_mss "$uf" 10.0.0.2)" "$want4"
+		expect_eq "SYN MSS, inner IPv6, IPv$uf underlay" "$(syn_mss "$uf" fd10::2)" "$want6"
+		expect_eq "tx_mss_clamped at a" "$(stat_of "$a" vcmp0 tx_mss_clamped)" 2
+		expect_eq "rx_mss_clamped at b" "$(stat_of "$b" vcmp0 rx_mss_clamped)" 0
+		echo "IPv$uf underlay: SYN MSS 1460/1440 clamped to $want4/$want6"
+		cleanup_all
+	done
+	# The receiver clamps too: to its own device MTU when that is lower
+	# (b's default 1368: replies through it must fit), 1328.
+	sites aes-gcm-128 4
+	ip -n "$a" link set vcmp0 mtu 1500
+	expect_eq "SYN MSS clamped by the receiver" "$(syn_mss 4 10.0.0.2)" 1328
+	expect_eq "rx_mss_clamped at b" "$(stat_of "$b" vcmp0 rx_mss_clamped)" 1
+	cleanup_all
+	# A SYN already below the limit is not touched (default MTUs: 1328).
+	sites aes-gcm-128 4
+	expect_eq "small MSS untouched" "$(syn_mss 4 10.0.0.2)" 1328
+	expect_eq "tx_mss_clamped" "$(stat_of "$a" vcmp0 tx_mss_clamped)" 0
+	expect_eq "rx_mss_clamped" "$(stat_of "$b" vcmp0 rx_mss_clamped)" 0
+}
+
 test_inner_source() {
 	local before
 	sites aes-gcm-128 4
@@ -284,7 +337,7 @@ test_inner_source() {
 }
 
 suites="aes-gcm-128 aes-gcm-256 chacha20-poly1305 aes-cbc-hmac-sha1 plain"
-ktap_plan $(( $(echo $suites | wc -w) * 2 + 5 ))
+ktap_plan $(( $(echo $suites | wc -w) * 2 + 6 ))
 for s in $suites; do
 	for f in 4 6; do
 		run_case "$s over IPv$f: traffic, capture, overhead" test_suite "$s" "$f"
@@ -295,4 +348,5 @@ run_case "replayed, tampered and unknown-SPI packets dropped and counted" test_r
 run_case "wrong key: nothing delivered, counted" test_wrong_key
 run_case "inner source not in the peer's allowed-ips is dropped" test_inner_source
 run_case "rekey make-before-break under load loses nothing" test_rekey
+run_case "TCP MSS clamped to the effective MTU on SYN" test_mss_clamp
 ktap_finish

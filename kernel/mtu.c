@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Effective MTU of a peer and TCP MSS clamping.
+ *
+ * A peer's effective packet MTU is the largest inner packet that fits
+ * every one of its links (so any packet may take any link): for each link
+ * the underlay MTU minus the overhead of the peer's suite on the link's
+ * address family, rounded as the cipher's block alignment requires
+ * (vcmp_max_inner()), and the minimum over the links. Until path MTU
+ * discovery measures links, their underlay MTU is taken to be
+ * VCMP_LINK_DEFAULT_MTU.
+ *
+ * TCP connections through the tunnel are told not to exceed it: the MSS
+ * option of SYN and SYN-ACK segments is lowered, in both directions, to
+ * the effective MTU (and the device's MTU, if lower) minus the IP and TCP
+ * headers: 40 bytes for IPv4, 60 for IPv6.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "device.h"
+#include "mtu.h"
+#include "peer.h"
+#include "tcpmss.h"
+
+/**
+ * vcmp_peer_update_mtu - recompute @peer's effective packet MTU
+ * @peer: the peer, after a change of its links
+ *
+ * Context: vdev->lock held.
+ */
+void vcmp_peer_update_mtu(struct vcmp_peer *peer)
+{
+	unsigned int i, mtu = 0, m;
+	struct vcmp_link *link;
+
+	lockdep_assert_held(&peer->vdev->lock);
+	for (i = 0; i < peer->nlinks; i++) {
+		link = rcu_dereference_protected(peer->links[i],
+						 lockdep_is_held(&peer->vdev->lock));
+		m = vcmp_max_inner(peer->suite,
+				   link->remote.sa.sa_family == AF_INET6,
+				   VCMP_LINK_DEFAULT_MTU);
+		if (!mtu || m < mtu)
+			mtu = m;
+	}
+	WRITE_ONCE(peer->mtu, mtu);
+}
+
+/**
+ * vcmp_mss_clamp_skb - lower the MSS of a TCP SYN in @skb to fit @mtu
+ * @skb: an inner IPv4 or IPv6 packet, network header set, checksums
+ *	complete (not CHECKSUM_PARTIAL)
+ * @mtu: the largest inner packet the path carries
+ *
+ * Fragments, non-TCP packets and malformed headers are left alone (the
+ * receive path has its own checks; this is an optimisation for TCP, not a
+ * filter).
+ *
+ * Context: any; does not sleep. Return: true when the MSS was lowered.
+ */
+bool vcmp_mss_clamp_skb(struct sk_buff *skb, unsigned int mtu)
+{
+	unsigned int thoff, hlen, floor;
+	u16 max_mss;
+	u8 *tcp;
+
+	if (skb->protocol == htons(ETH_P_IP)) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
+			return false;
+		thoff = skb_network_offset(skb) + iph->ihl * 4;
+		hlen = sizeof(struct iphdr);
+		floor = VCMP_MSS_MIN_V4;
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		__be16 frag_off = 0;
+		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+		int off;
+
+		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+				       sizeof(struct ipv6hdr), &nexthdr,
+				       &frag_off);
+		if (off < 0 || nexthdr != IPPROTO_TCP || frag_off)
+			return false;
+		thoff = off;
+		hlen = sizeof(struct ipv6hdr);
+		floor = VCMP_MSS_MIN_V6;
+	} else {
+		return false;
+	}
+	if (mtu < hlen + sizeof(struct tcphdr) + floor)
+		max_mss = floor;
+	else
+		max_mss = mtu - hlen - sizeof(struct tcphdr);
+
+	if (!pskb_may_pull(skb, thoff + sizeof(struct tcphdr)))
+		return false;
+	tcp = skb->data + thoff;
+	if (!(tcp[13] & VCMP_TCP_FLAG_SYN))
+		return false;
+	hlen = vcmp_tcp_hdr_len(tcp);
+	if (hlen <= sizeof(struct tcphdr) ||
+	    skb_ensure_writable(skb, thoff + hlen))
+		return false;
+	return vcmp_mss_clamp(skb->data + thoff, hlen, max_mss, NULL) ==
+	       VCMP_MSS_CLAMPED;
+}
