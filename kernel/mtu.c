@@ -8,7 +8,8 @@
  * address family, rounded as the cipher's block alignment requires
  * (vcmp_max_inner()), and the minimum over the links. Until path MTU
  * discovery measures links, their underlay MTU is taken to be
- * VCMP_LINK_DEFAULT_MTU.
+ * VCMP_LINK_DEFAULT_MTU unless one is set by hand (the link's mtu
+ * attribute, honoured as is).
  *
  * TCP connections through the tunnel are told not to exceed it: the MSS
  * option of SYN and SYN-ACK segments is lowered, in both directions, to
@@ -34,20 +35,36 @@
  */
 void vcmp_peer_update_mtu(struct vcmp_peer *peer)
 {
-	unsigned int i, mtu = 0, m;
+	unsigned int i, mtu = 0, edge = 0, m;
 	struct vcmp_link *link;
 
 	lockdep_assert_held(&peer->vdev->lock);
 	for (i = 0; i < peer->nlinks; i++) {
 		link = rcu_dereference_protected(peer->links[i],
 						 lockdep_is_held(&peer->vdev->lock));
-		m = vcmp_max_inner(peer->suite,
-				   link->remote.sa.sa_family == AF_INET6,
-				   VCMP_LINK_DEFAULT_MTU);
+		m = vcmp_link_packet_mtu(link);
 		if (!mtu || m < mtu)
 			mtu = m;
+		m = READ_ONCE(link->mtu);
+		if (!edge || m < edge)
+			edge = m;
 	}
 	WRITE_ONCE(peer->mtu, mtu);
+	WRITE_ONCE(peer->edge_mtu, edge);
+}
+
+/**
+ * vcmp_link_packet_mtu - the largest inner packet @link carries
+ * @link: a link of a peer
+ *
+ * Return: what the peer's suite leaves of the link's underlay MTU on the
+ * link's address family (0 if nothing fits).
+ */
+unsigned int vcmp_link_packet_mtu(const struct vcmp_link *link)
+{
+	return vcmp_max_inner(link->peer->suite,
+			      link->remote.sa.sa_family == AF_INET6,
+			      READ_ONCE(link->mtu));
 }
 
 /**

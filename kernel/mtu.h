@@ -17,6 +17,7 @@
 #define VCMP_LINK_DEFAULT_MTU	1500
 
 void vcmp_peer_update_mtu(struct vcmp_peer *peer);
+unsigned int vcmp_link_packet_mtu(const struct vcmp_link *link);
 bool vcmp_mss_clamp_skb(struct sk_buff *skb, unsigned int mtu);
 
 /* The largest inner packet between @dev and @peer: packet path, any context. */

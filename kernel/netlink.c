@@ -32,6 +32,7 @@
 
 #include "crypto.h"
 #include "device.h"
+#include "mtu.h"
 #include "netlink.h"
 #include "peer.h"
 #include "sa.h"
@@ -80,6 +81,12 @@ static struct netlink_range_validation vcmp_ifindex_range = {
 	.max = INT_MAX,
 };
 
+/* An underlay MTU set by hand: IPv4's minimum up to the largest datagram. */
+static struct netlink_range_validation vcmp_link_mtu_range = {
+	.min = 68,
+	.max = 65535,
+};
+
 static struct netlink_range_validation vcmp_link_ifindex_range = {
 	.min = 0,
 	.max = INT_MAX,
@@ -111,6 +118,11 @@ static const struct nla_policy vcmp_link_policy[VCMP_A_LINK_MAX + 1] = {
 						sizeof(struct in_addr),
 						sizeof(struct in6_addr)),
 	[VCMP_A_LINK_REMOTE_PORT] = { .type = NLA_U16 },
+	[VCMP_A_LINK_MTU] = NLA_POLICY_FULL_RANGE(NLA_U32, &vcmp_link_mtu_range),
+	[VCMP_A_LINK_PACKET_MTU] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
 };
 
 static const struct nla_policy vcmp_sa_policy[VCMP_A_SA_MAX + 1] = {
@@ -132,6 +144,14 @@ static const struct nla_policy vcmp_peer_policy[VCMP_A_PEER_MAX + 1] = {
 	[VCMP_A_PEER_SAS] = {
 		.type = NLA_REJECT,
 		.reject_message = KBUILD_MODNAME ": SAs are added with sa-new, not in a peer",
+	},
+	[VCMP_A_PEER_MTU] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
+	[VCMP_A_PEER_EDGE_MTU] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
 	},
 };
 
@@ -429,6 +449,8 @@ static int vcmp_nl_parse_link(struct net *net, const struct nlattr *nest,
 		if (err)
 			return err;
 	}
+	if (tb[VCMP_A_LINK_MTU])
+		cfg->mtu = nla_get_u32(tb[VCMP_A_LINK_MTU]);
 	if (tb[VCMP_A_LINK_IFINDEX]) {
 		bool exists;
 
@@ -539,7 +561,11 @@ static int vcmp_nl_put_link(struct sk_buff *skb, int type,
 	    (link->ifindex &&
 	     nla_put_u32(skb, VCMP_A_LINK_IFINDEX, link->ifindex)) ||
 	    vcmp_nl_put_addr(skb, VCMP_A_LINK_REMOTE, &remote) ||
-	    nla_put_u16(skb, VCMP_A_LINK_REMOTE_PORT, ntohs(port))) {
+	    nla_put_u16(skb, VCMP_A_LINK_REMOTE_PORT, ntohs(port)) ||
+	    (link->mtu_cfg &&
+	     nla_put_u32(skb, VCMP_A_LINK_MTU, link->mtu_cfg)) ||
+	    nla_put_u32(skb, VCMP_A_LINK_PACKET_MTU,
+			vcmp_link_packet_mtu(link))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -721,7 +747,10 @@ static int vcmp_nl_put_peer(struct sk_buff *skb, struct vcmp_peer *peer,
 	if (!f.pos &&
 	    (nla_put_u16(skb, VCMP_A_PEER_SEGMENT, peer->segment) ||
 	     nla_put_u32(skb, VCMP_A_PEER_SUITE,
-			 vcmp_nl_suite_to_user(peer->suite))))
+			 vcmp_nl_suite_to_user(peer->suite)) ||
+	     nla_put_u32(skb, VCMP_A_PEER_MTU, READ_ONCE(peer->mtu)) ||
+	     nla_put_u32(skb, VCMP_A_PEER_EDGE_MTU,
+			 READ_ONCE(peer->edge_mtu))))
 		goto cancel;
 	err = vcmp_nl_fill_items(&f, peer);
 	vcmp_nl_fill_close(&f);

@@ -279,6 +279,8 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 	link->local = cfg->local;
 	link->ifindex = cfg->ifindex;
 	link->remote = remote;
+	link->mtu_cfg = cfg->mtu;
+	link->mtu = cfg->mtu ?: VCMP_LINK_DEFAULT_MTU;
 	seqlock_init(&link->endpoint_lock);
 	kref_init(&link->refcount);
 	if (peer->suite == VCMP_SUITE_PLAIN)

@@ -54,12 +54,14 @@ union vcmp_sockaddr {
  *	its port is ignored, the device's port is used
  * @ifindex: interface to send on, 0 for any
  * @remote: the peer's address and port on this link (port 0: device port)
+ * @mtu: underlay MTU set by hand, 0 for VCMP_LINK_DEFAULT_MTU
  */
 struct vcmp_link_cfg {
 	u8 id;
 	union vcmp_sockaddr local;
 	int ifindex;
 	union vcmp_sockaddr remote;
+	u32 mtu;
 };
 
 /*
@@ -73,6 +75,9 @@ struct vcmp_link_cfg {
  *	authenticated packets (NAT rebinding): guarded by @endpoint_lock
  * @endpoint_lock: seqlock for @remote, written from softirq
  * @dst_cache: route cache for this path; reset when @remote changes
+ * @mtu_cfg: underlay MTU set by hand (0: none); immutable once published
+ * @mtu: underlay MTU in use: @mtu_cfg, else VCMP_LINK_DEFAULT_MTU (path
+ *	MTU discovery will move it: READ_ONCE)
  * @tx_seq: per-link sequence number of the last packet sent
  * @ep_node: plain peers only: in vdev->ep_hash by @remote, so that
  *	unauthenticated packets find their link (RCU readers, vdev->lock)
@@ -87,6 +92,8 @@ struct vcmp_link {
 	union vcmp_sockaddr remote;
 	seqlock_t endpoint_lock;
 	struct dst_cache dst_cache;
+	u32 mtu_cfg;
+	u32 mtu;
 	atomic_t tx_seq;
 	struct hlist_node ep_node;
 	struct kref refcount;
@@ -122,6 +129,7 @@ struct vcmp_peer_cfg {
  * @aips: this peer's allowed-IPs prefixes in vdev->aips
  * @mtu: effective packet MTU: the largest inner packet any of its links
  *	carries (see mtu.c); 0 without links. vdev->lock writers, READ_ONCE
+ * @edge_mtu: the smallest underlay MTU of its links; like @mtu
  * @tx_peer_seq: per-peer sequence number of the last packet sent
  * @next_link: round-robin cursor for choosing a link (until multipath)
  * @dead: set under vdev->lock when the peer is being removed; the packet
@@ -144,6 +152,7 @@ struct vcmp_peer {
 	atomic_t tx_peer_seq;
 	atomic_t next_link;
 	unsigned int mtu;
+	unsigned int edge_mtu;
 	bool dead;
 	struct kref refcount;
 	struct rcu_head rcu;

@@ -287,7 +287,8 @@ bad:
 static bool is_link_option(const char *word)
 {
 	return !strcmp(word, "remote") || !strcmp(word, "local") ||
-	       !strcmp(word, "dev") || !strcmp(word, "ifindex");
+	       !strcmp(word, "dev") || !strcmp(word, "ifindex") ||
+	       !strcmp(word, "mtu");
 }
 
 int parse_link(int argc, char **argv, struct vlink *link)
@@ -331,6 +332,13 @@ int parse_link(int argc, char **argv, struct vlink *link)
 			if (parse_u32("ifindex", argv[i + 1], &link->ifindex))
 				return -1;
 			have_dev = true;
+		} else if (!strcmp(opt, "mtu") && !link->mtu) {
+			if (parse_u32("mtu", argv[i + 1], &link->mtu))
+				return -1;
+			if (!link->mtu) {
+				pr_err("link %u: mtu must not be 0", link->id);
+				return -1;
+			}
 		} else {
 			pr_err("\"%s\" given twice in link %u", opt, link->id);
 			return -1;
@@ -451,11 +459,14 @@ void format_link(const struct vlink *link, char *buf, size_t size)
 	}
 	if (link->ifindex && n >= 0 && (size_t)n < size) {
 		if (if_indextoname(link->ifindex, name))
-			snprintf(buf + n, size - (size_t)n, " dev %s", name);
+			n += snprintf(buf + n, size - (size_t)n, " dev %s",
+				      name);
 		else
-			snprintf(buf + n, size - (size_t)n, " ifindex %u",
-				 link->ifindex);
+			n += snprintf(buf + n, size - (size_t)n, " ifindex %u",
+				      link->ifindex);
 	}
+	if (link->mtu && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " mtu %u", link->mtu);
 }
 
 /* --- netlink requests ----------------------------------------------------- */
@@ -482,7 +493,8 @@ int put_link(struct nl_msg *msg, int type, uint32_t peer_id,
 	    (link->has_local &&
 	     put_addr(msg, VCMP_A_LINK_LOCAL, &link->local) < 0) ||
 	    (link->ifindex &&
-	     nla_put_u32(msg, VCMP_A_LINK_IFINDEX, link->ifindex) < 0))
+	     nla_put_u32(msg, VCMP_A_LINK_IFINDEX, link->ifindex) < 0) ||
+	    (link->mtu && nla_put_u32(msg, VCMP_A_LINK_MTU, link->mtu) < 0))
 		return -1;
 	return nla_nest_end(msg, nest) < 0 ? -1 : 0;
 }
@@ -564,6 +576,8 @@ static struct nla_policy peer_policy[VCMP_A_PEER_MAX + 1] = {
 	[VCMP_A_PEER_ALLOWED_IPS] = { .type = NLA_NESTED },
 	[VCMP_A_PEER_LINKS] = { .type = NLA_NESTED },
 	[VCMP_A_PEER_SAS] = { .type = NLA_NESTED },
+	[VCMP_A_PEER_MTU] = { .type = NLA_U32 },
+	[VCMP_A_PEER_EDGE_MTU] = { .type = NLA_U32 },
 };
 
 static struct nla_policy link_policy[VCMP_A_LINK_MAX + 1] = {
@@ -574,6 +588,8 @@ static struct nla_policy link_policy[VCMP_A_LINK_MAX + 1] = {
 	[VCMP_A_LINK_IFINDEX] = { .type = NLA_U32 },
 	[VCMP_A_LINK_REMOTE] = { .minlen = 4, .maxlen = 16 },
 	[VCMP_A_LINK_REMOTE_PORT] = { .type = NLA_U16 },
+	[VCMP_A_LINK_MTU] = { .type = NLA_U32 },
+	[VCMP_A_LINK_PACKET_MTU] = { .type = NLA_U32 },
 };
 
 static struct nla_policy sa_policy[VCMP_A_SA_MAX + 1] = {
@@ -628,6 +644,10 @@ int parse_link_nest(struct nlattr *nest, uint32_t *peer_id,
 	}
 	if (tb[VCMP_A_LINK_IFINDEX])
 		link->ifindex = nla_get_u32(tb[VCMP_A_LINK_IFINDEX]);
+	if (tb[VCMP_A_LINK_MTU])
+		link->mtu = nla_get_u32(tb[VCMP_A_LINK_MTU]);
+	if (tb[VCMP_A_LINK_PACKET_MTU])
+		link->packet_mtu = nla_get_u32(tb[VCMP_A_LINK_PACKET_MTU]);
 	return 0;
 }
 
@@ -688,6 +708,11 @@ int parse_peer_nest(struct nlattr *nest, struct vpeers *peers)
 		peer->suite = nla_get_u32(tb[VCMP_A_PEER_SUITE]);
 		peer->has_suite = true;
 	}
+	if (tb[VCMP_A_PEER_MTU] && tb[VCMP_A_PEER_EDGE_MTU]) {
+		peer->mtu = nla_get_u32(tb[VCMP_A_PEER_MTU]);
+		peer->edge_mtu = nla_get_u32(tb[VCMP_A_PEER_EDGE_MTU]);
+		peer->has_mtu = true;
+	}
 	if (tb[VCMP_A_PEER_LINKS]) {
 		nla_for_each_nested(item, tb[VCMP_A_PEER_LINKS], rem) {
 			if (peer->nlinks == PEER_MAX_LINKS)
@@ -734,6 +759,8 @@ void print_peer_text(const struct vpeer *peer)
 		printf("  segment: %u\n", peer->segment);
 	if (peer->has_suite)
 		printf("  suite: %s\n", suite_name(peer->suite));
+	if (peer->has_mtu)
+		printf("  mtu: %u (edge %u)\n", peer->mtu, peer->edge_mtu);
 	fputs("  allowed ips: ", stdout);
 	for (k = 0; k < peer->nprefixes; k++) {
 		format_prefix(&peer->prefixes[k], buf, sizeof(buf));
@@ -768,6 +795,10 @@ void print_link_json(struct json *j, const char *key, const struct vlink *link)
 		if (if_indextoname(link->ifindex, name))
 			json_str(j, "dev", name);
 	}
+	if (link->mtu)
+		json_uint(j, "mtu", link->mtu);
+	if (link->packet_mtu)
+		json_uint(j, "packet_mtu", link->packet_mtu);
 	json_obj_end(j);
 }
 
@@ -789,6 +820,10 @@ void print_peer_json(struct json *j, const struct vpeer *peer)
 		json_str(j, NULL, buf);
 	}
 	json_arr_end(j);
+	if (peer->has_mtu) {
+		json_uint(j, "mtu", peer->mtu);
+		json_uint(j, "edge_mtu", peer->edge_mtu);
+	}
 	json_arr_begin(j, "links");
 	for (i = 0; i < peer->nlinks; i++)
 		print_link_json(j, NULL, &peer->links[i]);

@@ -40,6 +40,8 @@ struct vlink {
 	bool has_local;
 	struct vaddr local;
 	uint32_t ifindex;	/* 0: any */
+	uint32_t mtu;		/* underlay MTU set by hand, 0: none */
+	uint32_t packet_mtu;	/* replies: largest inner packet */
 };
 
 /* An SA; the key only when read from the command line or a file. */
@@ -56,6 +58,8 @@ struct vpeer {
 	uint16_t segment;
 	bool has_suite;
 	unsigned int suite;	/* enum vcmp_nl_suite */
+	bool has_mtu;		/* replies: mtu and edge_mtu */
+	uint32_t mtu, edge_mtu;
 	bool replace;		/* peer set: replace the allowed-ips */
 	struct vlink links[PEER_MAX_LINKS];
 	unsigned int nlinks;

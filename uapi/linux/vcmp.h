@@ -102,6 +102,8 @@ enum {
 	VCMP_A_PEER_REPLACE_ALLOWED_IPS, /* flag, peer-set only */
 	VCMP_A_PEER_LINKS,		/* array of nests, VCMP_A_LINK_* */
 	VCMP_A_PEER_SAS,		/* array of nests, VCMP_A_SA_*, replies */
+	VCMP_A_PEER_MTU,		/* u32, replies: effective packet MTU */
+	VCMP_A_PEER_EDGE_MTU,		/* u32, replies: min underlay MTU */
 
 	__VCMP_A_PEER_MAX,
 	VCMP_A_PEER_MAX = (__VCMP_A_PEER_MAX - 1)
@@ -116,6 +118,8 @@ enum {
 	VCMP_A_LINK_IFINDEX,		/* u32, 0 for any */
 	VCMP_A_LINK_REMOTE,		/* binary, 4 or 16 bytes */
 	VCMP_A_LINK_REMOTE_PORT,	/* u16, 0 for the device's port */
+	VCMP_A_LINK_MTU,		/* u32, underlay MTU set by hand */
+	VCMP_A_LINK_PACKET_MTU,		/* u32, replies: largest inner packet */
 
 	__VCMP_A_LINK_MAX,
 	VCMP_A_LINK_MAX = (__VCMP_A_LINK_MAX - 1)
