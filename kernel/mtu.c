@@ -15,10 +15,19 @@
  * option of SYN and SYN-ACK segments is lowered, in both directions, to
  * the effective MTU (and the device's MTU, if lower) minus the IP and TCP
  * headers: 40 bytes for IPv4, 60 for IPv6.
+ *
+ * Other inner packets larger than the effective MTU: with DF set (and
+ * always for IPv6) the sender gets ICMP fragmentation needed / packet too
+ * big with the effective MTU and its route learns it (a PMTU exception),
+ * as behind any L3 tunnel; IPv4 packets without DF are sent as they are
+ * and the underlay fragments the datagram.
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 
@@ -125,4 +134,37 @@ bool vcmp_mss_clamp_skb(struct sk_buff *skb, unsigned int mtu)
 		return false;
 	return vcmp_mss_clamp(skb->data + thoff, hlen, max_mss, NULL) ==
 	       VCMP_MSS_CLAMPED;
+}
+
+/**
+ * vcmp_too_big - refuse an inner packet larger than the path allows
+ * @skb: a non-GSO inner IPv4 or IPv6 packet, network header set
+ * @mtu: the largest inner packet the path carries
+ *
+ * When @skb is larger than @mtu and must not be fragmented (IPv4 with DF,
+ * any IPv6 packet while @mtu is at least IPv6's minimum), the sender is
+ * told with ICMP and its route's PMTU is lowered; the caller drops @skb.
+ *
+ * Context: ndo_start_xmit. Return: true when the caller must drop @skb.
+ */
+bool vcmp_too_big(struct sk_buff *skb, unsigned int mtu)
+{
+	if (likely(skb->len <= mtu))
+		return false;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || mtu < 68)
+			return false;
+		skb_dst_update_pmtu_no_confirm(skb, mtu);
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			      htonl(mtu));
+		return true;
+	}
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		if (mtu < IPV6_MIN_MTU)
+			return false;
+		skb_dst_update_pmtu_no_confirm(skb, mtu);
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+		return true;
+	}
+	return false;
 }

@@ -19,6 +19,7 @@
 void vcmp_peer_update_mtu(struct vcmp_peer *peer);
 unsigned int vcmp_link_packet_mtu(const struct vcmp_link *link);
 bool vcmp_mss_clamp_skb(struct sk_buff *skb, unsigned int mtu);
+bool vcmp_too_big(struct sk_buff *skb, unsigned int mtu);
 
 /* The largest inner packet between @dev and @peer: packet path, any context. */
 static inline unsigned int vcmp_path_mtu(const struct net_device *dev,

@@ -200,6 +200,7 @@ netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct vcmp_dev *vdev = netdev_priv(dev);
 	struct sk_buff *segs, *next;
 	struct vcmp_peer *peer;
+	unsigned int mtu;
 	enum vcmp_stat why;
 
 	if (skb->protocol != htons(ETH_P_IP) &&
@@ -236,7 +237,14 @@ netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
 			kfree_skb(skb);
 			continue;
 		}
-		if (unlikely(vcmp_mss_clamp_skb(skb, vcmp_path_mtu(dev, peer))))
+		mtu = vcmp_path_mtu(dev, peer);
+		if (unlikely(vcmp_too_big(skb, mtu))) {
+			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_DROP_TOO_BIG);
+			DEV_STATS_INC(dev, tx_errors);
+			kfree_skb(skb);
+			continue;
+		}
+		if (unlikely(vcmp_mss_clamp_skb(skb, mtu)))
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_MSS_CLAMPED);
 		vcmp_xmit_one(vdev, peer, skb);
 	}

@@ -36,6 +36,7 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_TX_DROP_ROUTE_LOOP]	= "tx_drop_route_loop",
 	[VCMP_STAT_TX_DROP_CRYPTO]	= "tx_drop_crypto",
 	[VCMP_STAT_TX_DROP_NOMEM]		= "tx_drop_nomem",
+	[VCMP_STAT_TX_DROP_TOO_BIG]	= "tx_drop_too_big",
 	[VCMP_STAT_TX_MSS_CLAMPED]	= "tx_mss_clamped",
 	[VCMP_STAT_RX_MSS_CLAMPED]	= "rx_mss_clamped",
 };

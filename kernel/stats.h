@@ -39,6 +39,7 @@ enum vcmp_stat {
 	VCMP_STAT_TX_DROP_ROUTE_LOOP,	/* underlay route points into vcmp */
 	VCMP_STAT_TX_DROP_CRYPTO,	/* encryption failed */
 	VCMP_STAT_TX_DROP_NOMEM,	/* allocation or headroom failed */
+	VCMP_STAT_TX_DROP_TOO_BIG,	/* DF/IPv6 packet over the path MTU */
 	VCMP_STAT_TX_MSS_CLAMPED,	/* TCP SYN sent with a lowered MSS */
 	VCMP_STAT_RX_MSS_CLAMPED,	/* TCP SYN received, MSS lowered */
 	VCMP_STAT_COUNT

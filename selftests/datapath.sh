@@ -336,6 +336,33 @@ test_mss_clamp() {
 	expect_eq "rx_mss_clamped" "$(stat_of "$b" vcmp0 rx_mss_clamped)" 0
 }
 
+# Inner packets over the effective MTU (1407 with AES-GCM over IPv4, a's
+# vcmp0 at MTU 1500): with DF, and for IPv6, the sender gets ICMP with the
+# MTU; without DF the packet goes and the underlay fragments it.
+test_too_big() {
+	local out
+	sites aes-gcm-128 4
+	ip -n "$a" link set vcmp0 mtu 1500
+	n "$a" ping -n -c 1 -W 2 -M do -s 1379 10.0.0.2 >/dev/null ||
+		fail "1407-byte ping with DF did not pass"
+	if out=$(n "$a" ping -n -c 1 -W 2 -M do -s 1380 10.0.0.2 2>&1); then
+		fail "1408-byte ping with DF passed"
+	fi
+	expect_match "IPv4 ICMP" "$out" "mtu ?= ?1407"
+	echo "1408-byte IPv4 ping with DF: $(grep -m1 -E 'mtu ?= ?1407' <<<"$out")"
+	n "$a" ping -n -c 1 -W 2 -M dont -s 1380 10.0.0.2 >/dev/null ||
+		fail "1408-byte ping without DF did not pass"
+	n "$a" ping -n -6 -c 1 -W 2 -M do -s 1359 fd10::2 >/dev/null ||
+		fail "1407-byte IPv6 ping did not pass"
+	if out=$(n "$a" ping -n -6 -c 1 -W 2 -M do -s 1360 fd10::2 2>&1); then
+		fail "1408-byte IPv6 ping passed"
+	fi
+	expect_match "IPv6 ICMP" "$out" "mtu ?= ?1407"
+	echo "1408-byte IPv6 ping: $(grep -m1 -E 'mtu ?= ?1407' <<<"$out")"
+	[ "$(stat_of "$a" vcmp0 tx_drop_too_big)" -ge 2 ] ||
+		fail "tx_drop_too_big $(stat_of "$a" vcmp0 tx_drop_too_big)"
+}
+
 test_inner_source() {
 	local before
 	sites aes-gcm-128 4
@@ -348,7 +375,7 @@ test_inner_source() {
 }
 
 suites="aes-gcm-128 aes-gcm-256 chacha20-poly1305 aes-cbc-hmac-sha1 plain"
-ktap_plan $(( $(echo $suites | wc -w) * 2 + 6 ))
+ktap_plan $(( $(echo $suites | wc -w) * 2 + 7 ))
 for s in $suites; do
 	for f in 4 6; do
 		run_case "$s over IPv$f: traffic, capture, overhead" test_suite "$s" "$f"
@@ -360,4 +387,5 @@ run_case "wrong key: nothing delivered, counted" test_wrong_key
 run_case "inner source not in the peer's allowed-ips is dropped" test_inner_source
 run_case "rekey make-before-break under load loses nothing" test_rekey
 run_case "TCP MSS clamped to the effective MTU on SYN" test_mss_clamp
+run_case "over the effective MTU: ICMP with DF, underlay fragments without" test_too_big
 ktap_finish
