@@ -18,12 +18,15 @@
  *   group of the device's namespace. Key material is never sent back and
  *   the copy handed to the SA code is wiped.
  */
+#include <linux/bsearch.h>
 #include <linux/if.h>
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/mm.h>
 #include <linux/netdevice.h>
 #include <linux/nospec.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/stringify.h>
 #include <linux/vcmp.h>
@@ -382,6 +385,111 @@ static int vcmp_nl_prefixes(struct vcmp_peer *peer, const struct nlattr *list,
 			return err;
 	}
 	return 0;
+}
+
+/* Compare two prefixes, for sort() and bsearch(). */
+static int vcmp_nl_prefix_cmp(const void *a, const void *b)
+{
+	const struct vcmp_nl_prefix *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->cidr != y->cidr)
+		return x->cidr < y->cidr ? -1 : 1;
+	return memcmp(x->addr, y->addr, sizeof(x->addr));
+}
+
+/* @p with the address bits beyond its prefix length cleared. */
+static void vcmp_nl_prefix_mask(struct vcmp_nl_prefix *p)
+{
+	unsigned int i, bits = p->cidr;
+
+	for (i = 0; i < sizeof(p->addr); i++, bits = bits > 8 ? bits - 8 : 0)
+		p->addr[i] &= bits >= 8 ? 0xff : (u8)(0xff00 >> bits);
+}
+
+/* The peer's current prefixes that are not in the sorted list. */
+struct vcmp_nl_stale {
+	const struct vcmp_nl_prefix *want;
+	unsigned int nwant;
+	struct vcmp_nl_prefix *stale;
+	unsigned int nstale, cap;
+};
+
+static int vcmp_nl_collect_stale(void *arg, int family, const u8 *addr,
+				 u8 cidr)
+{
+	struct vcmp_nl_stale *s = arg;
+	struct vcmp_nl_prefix p = {
+		.family = family == 4 ? AF_INET : AF_INET6,
+		.cidr = cidr,
+	};
+
+	memcpy(p.addr, addr, family == 4 ? 4 : 16);
+	if (bsearch(&p, s->want, s->nwant, sizeof(p), vcmp_nl_prefix_cmp))
+		return 0;
+	if (WARN_ON_ONCE(s->nstale == s->cap))
+		return -EOVERFLOW;
+	s->stale[s->nstale++] = p;
+	return 0;
+}
+
+/*
+ * Make @list the prefixes of @peer without a moment in which a prefix in
+ * both the old and the new set has no owner: the new ones are added
+ * first, then the old ones not among them removed. (Clearing first would
+ * drop the packets that arrive in between.)
+ */
+static int vcmp_nl_prefixes_replace(struct vcmp_peer *peer,
+				    const struct nlattr *list,
+				    struct netlink_ext_ack *extack)
+{
+	struct vcmp_nl_stale s = { };
+	struct vcmp_nl_prefix *want;
+	unsigned int n = 0, i;
+	struct nlattr *nest;
+	int rem, err = 0;
+
+	if (list)
+		nla_for_each_nested(nest, list, rem)
+			n++;
+	want = kvmalloc_array(n ?: 1, sizeof(*want), GFP_KERNEL);
+	s.cap = peer->aips.count;
+	s.stale = kvmalloc_array(s.cap ?: 1, sizeof(*s.stale), GFP_KERNEL);
+	if (!want || !s.stale) {
+		err = -ENOMEM;
+		goto out;
+	}
+	i = 0;
+	if (list) {
+		nla_for_each_nested(nest, list, rem) {
+			err = vcmp_nl_parse_prefix(nest, &want[i], extack);
+			if (err)
+				goto out;
+			vcmp_nl_prefix_mask(&want[i]);
+			i++;
+		}
+	}
+	sort(want, n, sizeof(*want), vcmp_nl_prefix_cmp, NULL);
+	s.want = want;
+	s.nwant = n;
+	err = vcmp_aip_walk_owner(&peer->vdev->aips, &peer->aips,
+				  vcmp_nl_collect_stale, &s);
+	if (err)
+		goto out;
+	for (i = 0; i < n; i++) {
+		err = vcmp_peer_add_prefix(peer, want[i].family, want[i].addr,
+					   want[i].cidr, extack);
+		if (err)
+			goto out;
+	}
+	for (i = 0; i < s.nstale; i++)
+		vcmp_peer_del_prefix(peer, s.stale[i].family, s.stale[i].addr,
+				     s.stale[i].cidr, NULL);
+out:
+	kvfree(s.stale);
+	kvfree(want);
+	return err;
 }
 
 /* --- requests: links ------------------------------------------------------ */
@@ -1059,10 +1167,14 @@ static int vcmp_nl_peer_set_fn(struct vcmp_dev *vdev, struct genl_info *info)
 		if (err)
 			return err;
 	}
-	if (nla_get_flag(tb[VCMP_A_PEER_REPLACE_ALLOWED_IPS]))
-		vcmp_peer_clear_prefixes(peer);
 	/* Only running out of memory can stop this part way. */
-	err = vcmp_nl_prefixes(peer, tb[VCMP_A_PEER_ALLOWED_IPS], extack);
+	if (nla_get_flag(tb[VCMP_A_PEER_REPLACE_ALLOWED_IPS]))
+		err = vcmp_nl_prefixes_replace(peer,
+					       tb[VCMP_A_PEER_ALLOWED_IPS],
+					       extack);
+	else
+		err = vcmp_nl_prefixes(peer, tb[VCMP_A_PEER_ALLOWED_IPS],
+				       extack);
 
 	e.peer = peer;
 	e.peer_id = peer->id;

@@ -363,6 +363,25 @@ test_too_big() {
 		fail "tx_drop_too_big $(stat_of "$a" vcmp0 tx_drop_too_big)"
 }
 
+# Loading the running configuration again (setconf replaces each peer's
+# allowed-ips) must not open a window in which a destination has no peer.
+test_setconf_hitless() {
+	local sent got out
+	sites aes-gcm-128 4
+	n "$a" "$VCMPCTL" showconf vcmp0 >"$_state/a.conf"
+	n "$a" ping -n -q -c 1500 -i 0.002 -W 2 10.0.0.2 >"$_state/ping.out" 2>&1 &
+	echo $! >"$_state/ping.pid"
+	for i in $(seq 100); do
+		n "$a" "$VCMPCTL" setconf vcmp0 "$_state/a.conf"
+	done
+	wait "$(cat "$_state/ping.pid")" || true
+	out=$(grep 'packets transmitted' "$_state/ping.out")
+	echo "ping during 100 setconf runs: $out"
+	sent=$(echo "$out" | awk '{ print $1 }')
+	got=$(echo "$out" | awk '{ print $4 }')
+	expect_eq "ping replies" "$got" "$sent"
+}
+
 test_inner_source() {
 	local before
 	sites aes-gcm-128 4
@@ -375,7 +394,7 @@ test_inner_source() {
 }
 
 suites="aes-gcm-128 aes-gcm-256 chacha20-poly1305 aes-cbc-hmac-sha1 plain"
-ktap_plan $(( $(echo $suites | wc -w) * 2 + 7 ))
+ktap_plan $(( $(echo $suites | wc -w) * 2 + 8 ))
 for s in $suites; do
 	for f in 4 6; do
 		run_case "$s over IPv$f: traffic, capture, overhead" test_suite "$s" "$f"
@@ -388,4 +407,5 @@ run_case "inner source not in the peer's allowed-ips is dropped" test_inner_sour
 run_case "rekey make-before-break under load loses nothing" test_rekey
 run_case "TCP MSS clamped to the effective MTU on SYN" test_mss_clamp
 run_case "over the effective MTU: ICMP with DF, underlay fragments without" test_too_big
+run_case "setconf of the running configuration loses nothing" test_setconf_hitless
 ktap_finish
