@@ -282,11 +282,11 @@ test_rekey() {
 	n "$a" ping -n -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null || fail "ping after rekey"
 }
 
-# syn_mss UNDERLAY DST: MSS of the SYN a sends to DST:5000, seen at b.
+# syn_mss DST: MSS of the SYN a sends to DST:5000, seen at b.
 syn_mss() {
 	local pcap=$_state/syn.pcap
 	capture "$b" vcmp0 "$pcap" tcp
-	n "$a" nc -z -w 2 "$2" 5000 2>/dev/null || true
+	n "$a" nc -z -w 2 "$1" 5000 2>/dev/null || true
 	capture_stop "$pcap"
 	n "$b" tcpdump -Z root -r "$pcap" -n -v 2>/dev/null |
 		sed -n 's/.*Flags \[S\].*mss \([0-9]*\).*/\1/p' | head -1
@@ -304,8 +304,8 @@ test_mss_clamp() {
 		ip -n "$a" link set vcmp0 mtu 1500
 		ip -n "$b" link set vcmp0 mtu 1500
 		if [ "$uf" = 4 ]; then want4=1367 want6=1347; else want4=1347 want6=1327; fi
-		expect_eq "SYN MSS, inner IPv4, IPv$uf underlay" "$(syn_mss "$uf" 10.0.0.2)" "$want4"
-		expect_eq "SYN MSS, inner IPv6, IPv$uf underlay" "$(syn_mss "$uf" fd10::2)" "$want6"
+		expect_eq "SYN MSS, inner IPv4, IPv$uf underlay" "$(syn_mss 10.0.0.2)" "$want4"
+		expect_eq "SYN MSS, inner IPv6, IPv$uf underlay" "$(syn_mss fd10::2)" "$want6"
 		# 2 SYNs, or more if one was retransmitted
 		[ "$(stat_of "$a" vcmp0 tx_mss_clamped)" -ge 2 ] ||
 			fail "tx_mss_clamped at a: $(stat_of "$a" vcmp0 tx_mss_clamped)"
@@ -320,18 +320,18 @@ test_mss_clamp() {
 	ip -n "$b" link set vcmp0 mtu 1500
 	n "$a" "$VCMPCTL" link add vcmp0 2 2 remote "$ub:2426" mtu 1400
 	expect_match "peer mtu" "$(n "$a" "$VCMPCTL" peer show vcmp0 2)" "^  mtu: 1307 \\(edge 1400\\)$"
-	expect_eq "SYN MSS with a 1400-byte link" "$(syn_mss 4 10.0.0.2)" 1267
+	expect_eq "SYN MSS with a 1400-byte link" "$(syn_mss 10.0.0.2)" 1267
 	cleanup_all
 	# The receiver clamps too: to its own device MTU when that is lower
 	# (b's default 1368: replies through it must fit), 1328.
 	sites aes-gcm-128 4
 	ip -n "$a" link set vcmp0 mtu 1500
-	expect_eq "SYN MSS clamped by the receiver" "$(syn_mss 4 10.0.0.2)" 1328
+	expect_eq "SYN MSS clamped by the receiver" "$(syn_mss 10.0.0.2)" 1328
 	expect_eq "rx_mss_clamped at b" "$(stat_of "$b" vcmp0 rx_mss_clamped)" 1
 	cleanup_all
 	# A SYN already below the limit is not touched (default MTUs: 1328).
 	sites aes-gcm-128 4
-	expect_eq "small MSS untouched" "$(syn_mss 4 10.0.0.2)" 1328
+	expect_eq "small MSS untouched" "$(syn_mss 10.0.0.2)" 1328
 	expect_eq "tx_mss_clamped" "$(stat_of "$a" vcmp0 tx_mss_clamped)" 0
 	expect_eq "rx_mss_clamped" "$(stat_of "$b" vcmp0 rx_mss_clamped)" 0
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "aip_ref.h"
 #include "allowedips.h"
 
 #define ASSERT(c) do {							\
@@ -23,58 +24,10 @@
 #define NOWNERS		16
 #define MAX_REF		512
 
-struct ref_entry {
-	int family;
-	u8 addr[16];	/* masked; IPv4 in the first 4 bytes, rest zero */
-	int cidr;
-	int owner;
-};
-
 static struct vcmp_allowedips t;
 static struct vcmp_aip_owner owners[NOWNERS];
 static struct ref_entry ref[MAX_REF];
 static int nref;
-
-static void mask_addr(u8 *a, int family, int cidr)
-{
-	int i, len = family == 4 ? 4 : 16;
-
-	for (i = 0; i < len; i++) {
-		if (cidr >= 8 * (i + 1))
-			continue;
-		a[i] &= cidr > 8 * i ? (u8)(0xff00 >> (cidr - 8 * i)) : 0;
-	}
-	memset(a + len, 0, 16 - len);
-}
-
-static int ref_find(int family, const u8 *addr, int cidr)
-{
-	int i;
-
-	for (i = 0; i < nref; i++)
-		if (ref[i].family == family && ref[i].cidr == cidr &&
-		    !memcmp(ref[i].addr, addr, 16))
-			return i;
-	return -1;
-}
-
-static int ref_lookup(int family, const u8 *addr)
-{
-	int i, best = -1, best_cidr = -1;
-	u8 m[16];
-
-	for (i = 0; i < nref; i++) {
-		if (ref[i].family != family || ref[i].cidr <= best_cidr)
-			continue;
-		memcpy(m, addr, 16);
-		mask_addr(m, family, ref[i].cidr);
-		if (!memcmp(m, ref[i].addr, 16)) {
-			best = ref[i].owner;
-			best_cidr = ref[i].cidr;
-		}
-	}
-	return best;
-}
 
 /* Input reader: past the end, zeros. */
 struct in {
@@ -112,7 +65,7 @@ static int walk_fn(void *arg, int family, const u8 *addr, u8 cidr)
 	int i;
 
 	memcpy(a, addr, family == 4 ? 4 : 16);
-	i = ref_find(family, a, cidr);
+	i = ref_find(ref, nref, family, a, cidr);
 	ASSERT(i >= 0 && ref[i].owner == w->owner);
 	w->seen++;
 	return w->seen == w->stop ? 7 : 0;
@@ -156,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			ASSERT(!got);
 			mask_addr(a, f, cidr);
-			i = ref_find(f, a, cidr);
+			i = ref_find(ref, nref, f, a, cidr);
 			if (i < 0) {
 				ASSERT(nref < MAX_REF);
 				i = nref++;
@@ -174,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			got = vcmp_aip_remove(&t, f, a, (u8)cidr, &owners[o]);
 			mask_addr(a, f, cidr);
 			i = cidr > (f == 4 ? 32 : 128) ? -1 :
-			    ref_find(f, a, cidr);
+			    ref_find(ref, nref, f, a, cidr);
 			want = i >= 0 && ref[i].owner == o ? 0 : -ENOENT;
 			ASSERT(got == want);
 			if (!got)
@@ -209,7 +162,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 5:		/* lookup */
 			get_addr(&in, f, a);
 			p = vcmp_aip_lookup(&t, f, a);
-			ASSERT((p ? (int)(p - owners) : -1) == ref_lookup(f, a));
+			ASSERT((p ? (int)(p - owners) : -1) ==
+			       ref_lookup(ref, nref, f, a));
 			break;
 		case 6:		/* walk_owner */
 			w.owner = o;
@@ -247,7 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Every prefix is still where the model says, then none is. */
 	for (i = 0; i < nref; i++)
 		ASSERT(vcmp_aip_lookup(&t, ref[i].family, ref[i].addr) ==
-		       &owners[ref_lookup(ref[i].family, ref[i].addr)]);
+		       &owners[ref_lookup(ref, nref, ref[i].family, ref[i].addr)]);
 	for (o = 0; o < NOWNERS; o++)
 		vcmp_aip_remove_owner(&t, &owners[o]);
 	ASSERT(!t.count && vcmp_aip_check(&t) == 0);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "aip_ref.h"
 #include "allowedips.h"
 #include "unit.h"
 
@@ -364,61 +365,12 @@ static u64 rnd(void)
 	return rng;
 }
 
-struct ref_entry {
-	int family;
-	u8 addr[16];	/* masked */
-	int cidr;
-	int owner;
-};
-
 #define REF_MAX		4096
 #define NOWNERS		64
 
 static struct ref_entry ref[REF_MAX];
 static int nref;
 static struct vcmp_aip_owner owners[NOWNERS];
-
-static void mask_addr(u8 *a, int family, int cidr)
-{
-	int i, len = family == 4 ? 4 : 16;
-
-	for (i = 0; i < len; i++) {
-		if (cidr >= 8 * (i + 1))
-			continue;
-		a[i] &= cidr > 8 * i ? (u8)(0xff00 >> (cidr - 8 * i)) : 0;
-	}
-	if (len == 4)
-		memset(a + 4, 0, 12);
-}
-
-static int ref_find(int family, const u8 *addr, int cidr)
-{
-	int i;
-
-	for (i = 0; i < nref; i++)
-		if (ref[i].family == family && ref[i].cidr == cidr &&
-		    !memcmp(ref[i].addr, addr, 16))
-			return i;
-	return -1;
-}
-
-static int ref_lookup(int family, const u8 *addr)
-{
-	int i, best = -1, best_cidr = -1;
-	u8 m[16];
-
-	for (i = 0; i < nref; i++) {
-		if (ref[i].family != family || ref[i].cidr <= best_cidr)
-			continue;
-		memcpy(m, addr, 16);
-		mask_addr(m, family, ref[i].cidr);
-		if (!memcmp(m, ref[i].addr, 16)) {
-			best = ref[i].owner;
-			best_cidr = ref[i].cidr;
-		}
-	}
-	return best;
-}
 
 static void ref_del(int i)
 {
@@ -480,7 +432,7 @@ static int walk_check_fn(void *arg, int family, const u8 *addr, u8 cidr)
 	int i;
 
 	memcpy(a, addr, family == 4 ? 4 : 16);
-	i = ref_find(family, a, cidr);
+	i = ref_find(ref, nref, family, a, cidr);
 	if (i < 0 || ref[i].owner != w->owner)
 		w->bad++;
 	w->seen++;
@@ -518,7 +470,7 @@ static void test_random(void)
 			inserts++;
 			got = vcmp_aip_insert(&t, f, a, (u8)cidr, &owners[o]);
 			mask_addr(a, f, cidr);
-			i = ref_find(f, a, cidr);
+			i = ref_find(ref, nref, f, a, cidr);
 			if (i >= 0) {
 				ref[i].owner = o;
 			} else {
@@ -542,7 +494,7 @@ static void test_random(void)
 			removes++;
 			got = vcmp_aip_remove(&t, f, a, (u8)cidr, &owners[o]);
 			mask_addr(a, f, cidr);
-			i = ref_find(f, a, cidr);
+			i = ref_find(ref, nref, f, a, cidr);
 			want = i >= 0 && ref[i].owner == o ? 0 : -ENOENT;
 			if (!want)
 				ref_del(i);
@@ -577,7 +529,7 @@ static void test_random(void)
 			}
 			p = vcmp_aip_lookup(&t, f, a);
 			got = p ? (int)(p - owners) : -1;
-			want = ref_lookup(f, a);
+			want = ref_lookup(ref, nref, f, a);
 		}
 		if (got != want) {
 			printf("# op %d (kind %d): got %d want %d\n", ops, op,
