@@ -37,6 +37,7 @@ module:
 
 tools:
 	$(MAKE) -C tools/vcmpctl
+	$(MAKE) -C tools/iproute2
 
 install: module_install tools_install
 
@@ -55,6 +56,7 @@ tools_install: tools
 clean:
 	-[ -d $(KDIR) ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/vcmpctl clean
+	$(MAKE) -C tools/iproute2 clean
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests clean
 

@@ -39,6 +39,7 @@ die() { echo "vm: $*" >&2; exit 1; }
 
 # vcmpctl and the test helpers run inside the VM with the host's libraries.
 make -s -C "$src/tools/vcmpctl" >&2 || die "vcmpctl build failed"
+make -s -C "$src/tools/iproute2" >&2 || die "iproute2 plugin build failed"
 make -s -C "$src/selftests" tools >&2 || die "selftest tools build failed"
 
 # build_module KVER: out-of-tree build in a private copy, W=1 and sparse,
@@ -86,7 +87,8 @@ for series in $(for e in $kernels; do series_of "$e"; done | sort -u); do
 	ko=$(build_module "$kver") || die "module build failed for $kver"
 	initrd=$work/$kver.cpio
 	"$here/mkinitramfs.sh" "$cache/kernels/$kver/root" "$kver" "$ko" \
-		"$src/selftests" "$src/tools/vcmpctl/vcmpctl:$src/selftests/tools/espinudp" "$initrd" ||
+		"$src/selftests" "$src/tools/vcmpctl/vcmpctl:$src/selftests/tools/espinudp" "$initrd" \
+		"$src/tools/iproute2/link_vcmp.so" ||
 		die "initramfs failed for $kver"
 	kvers[$series]=$kver
 	initrds[$series]=$initrd
