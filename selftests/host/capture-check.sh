@@ -31,13 +31,13 @@ check_capture() (
 	pcap=${1%.env}.pcap
 	opts=()
 	case $SUITE in
-	plain) encap="plain VCMP (Internet Multipath)" ;;
+	plain) encap="plain VCMP (Internet Multipath)" ;;	# one layer
 	aes-gcm-128)
-		encap="VCMP inside ESP"
+		encap="ESP in UDP;VCMP inside ESP"	# the outer, then the decrypted
 		enc="AES-GCM with 16 octet ICV [RFC4106]" auth=NULL
 		sa_ab="\"0x$KEY_AB\",\"$auth\",\"\"" sa_ba="\"0x$KEY_BA\",\"$auth\",\"\"" ;;
 	aes-cbc-hmac-sha1)
-		encap="VCMP inside ESP"
+		encap="ESP in UDP;VCMP inside ESP"
 		enc="AES-CBC [RFC3602]" auth="HMAC-SHA-1-96 [RFC2404]"
 		sa_ab="\"0x${KEY_AB:0:32}\",\"$auth\",\"0x${KEY_AB:32}\""
 		sa_ba="\"0x${KEY_BA:0:32}\",\"$auth\",\"0x${KEY_BA:32}\"" ;;
@@ -49,7 +49,7 @@ check_capture() (
 		      -o "uat:esp_sa:\"IPv4\",\"$ADDR_B\",\"$ADDR_A\",\"$SPI_BA\",\"$enc\",$sa_ba")
 	fi
 	out=$(tshark -X "lua_script:$lua" "${opts[@]}" -n -r "$pcap" -T fields \
-		-E separator='|' -E occurrence=f \
+		-E separator='|' -E occurrence=a -E aggregator=';' \
 		-e ip.src -e vcmp.encap -e vcmp.version -e vcmp.type \
 		-e vcmp.link_id -e vcmp.segment_id -e vcmp.peer_seq -e vcmp.link_seq \
 		-e vcmp.data.proto -e vcmp.payload_len -e icmp.type -e icmp.seq \
@@ -58,11 +58,17 @@ check_capture() (
 	echo "$out" | sed 's/^/# tshark: /' >&2
 	awk -F'|' -v a="$ADDR_A" -v b="$ADDR_B" -v encap="$encap" -v link="$LINK" \
 	    -v seg="$SEGMENT" -v len="$INNER_LEN" -v pings="$PINGS" \
-	    -v suite="$SUITE" -v spi_ab="$SPI_AB" -v spi_ba="$SPI_BA" '
+	    -v suite="$SUITE" -v spi_ab="$SPI_AB" -v spi_ba="$SPI_BA" \
+	    -v inner_a="$INNER_A" -v inner_b="$INNER_B" '
 	function bad(msg) { printf "# packet %d: %s\n", NR, msg; errors++ }
 	{
-		src = $1
+		# Outer and inner source: 192.0.2.1;10.0.0.1 from a.
+		split($1, addr, ";")
+		src = addr[1]
 		if (src != a && src != b) { bad("outer source " src); next }
+		inner = src == a ? inner_a : inner_b
+		if (addr[2] != inner || length(addr) != 2)
+			bad("addresses " $1 ", want inner source " inner)
 		if ($2 != encap) bad("encapsulation \"" $2 "\", want \"" encap "\"")
 		if ($3 != 1) bad("version " $3)
 		if ($4 != 1) bad("type " $4 ", want 1 (DATA)")
