@@ -8,7 +8,7 @@
 #   dissector   tools/wireshark/vcmp.lua on hand-made packets (tshark)
 #   install     make install DESTDIR=... against Debian's 6.12 headers
 #   dkms        dkms add/build/install against Debian's 6.1 and 6.12 headers
-# Default: all. Host packages (tshark, dkms) and the kernel headers come
+# Default: all (make host-check runs all but dkms). Host packages (tshark, dkms) and the kernel headers come
 # from the VM harness's scripts. Prints one KTAP document; exit status 0
 # when everything passed or skipped.
 set -uo pipefail
