@@ -101,7 +101,7 @@ ENV
 }
 
 test_plain() {
-	suite=plain key_ab= key_ba=
+	suite=plain key_ab='' key_ba=''
 	sites
 	capture_pings wireshark-plain
 }
