@@ -5,8 +5,9 @@
 --
 --   tshark -X lua_script:tools/wireshark/vcmp.lua -r capture.pcap -V
 --   wireshark -X lua_script:tools/wireshark/vcmp.lua capture.pcap
---   or copy it to ~/.local/lib/wireshark/plugins/ (make install puts it in
---   /usr/lib/<multiarch>/wireshark/plugins/ via the "wireshark" plugin dir)
+--   Installed as a plugin it loads by itself: ~/.local/lib/wireshark/plugins/
+--   for one user, /usr/lib/<multiarch>/wireshark/plugins/ for all (where
+--   "make install" puts it; "tshark -G folders" shows both).
 --
 -- What it decodes, on UDP port 2426 (preference vcmp.udp_port):
 --   - plain ("Internet Multipath") VCMP: the 23-byte VCMP header, the 8-byte
