@@ -23,9 +23,12 @@ static bool vcmp_fragset_fits(const struct vcmp_fragset *f, unsigned int j,
 {
 	unsigned int jend = f->off[j] + f->len[j];
 
+	/* Adjacent: no gap. Apart: room for a byte per index between. */
 	if (j < index)
-		return j + 1 == index ? jend == offset : jend < offset;
-	return index + 1 == j ? end == f->off[j] : end < f->off[j];
+		return j + 1 == index ? jend == offset :
+					jend + (index - j - 1) <= offset;
+	return index + 1 == j ? end == f->off[j] :
+				end + (j - index - 1) <= f->off[j];
 }
 
 /**

@@ -11,8 +11,10 @@
  * in any order and rejects, without changing its state:
  * - a fragment with an index already received (a duplicate if identical,
  *   an overlap if not),
- * - a fragment whose bytes overlap a received one, or that leaves a gap
- *   to, or disagrees in order with, a received neighbour,
+ * - a fragment whose bytes overlap a received one, that disagrees in
+ *   order with one, that leaves a gap to an adjacent index, or less than
+ *   a byte per missing index to a farther one (such a set could never
+ *   complete),
  * - a second last fragment, a last fragment below a received index, a
  *   fragment past the last one, and malformed values.
  * Any rejection other than a duplicate means the sender or the path is

@@ -76,18 +76,20 @@ static inline enum vcmp_fragset_result fref_add(struct fref *r, u64 index,
 	if (!more && succ >= 0)
 		return VCMP_FRAGSET_OVERLAP;
 	/*
-	 * Adjacent neighbours touch exactly; farther ones lie strictly
-	 * before / after (fragset.h: no overlap, no gap, same order).
+	 * Adjacent neighbours touch exactly; farther ones leave at least a
+	 * byte for each index between (fragset.h: no overlap, no gap, same
+	 * order, and a set that can still complete).
 	 */
 	if (pred >= 0) {
 		u64 pend = (u64)r->off[pred] + r->len[pred];
 
-		if (pred + 1 == (int)index ? pend != offset : pend >= offset)
+		if (pred + 1 == (int)index ? pend != offset :
+		    pend + (index - pred - 1) > offset)
 			return VCMP_FRAGSET_OVERLAP;
 	}
 	if (succ >= 0 &&
 	    (succ == (int)index + 1 ? end != r->off[succ] :
-	     end >= r->off[succ]))
+	     end + (succ - index - 1) > r->off[succ]))
 		return VCMP_FRAGSET_OVERLAP;
 
 	r->have[index] = true;
