@@ -84,6 +84,14 @@ int vcmp_socket_open(struct vcmp_dev *vdev, u16 port, struct vcmp_socks *out)
 	err = vcmp_sock_create(vdev, &cfg4, &out->sk4);
 	if (err)
 		return err;
+	/*
+	 * Size packets by the device's MTU, not by the route's learned PMTU:
+	 * links discover their own (pmtud.c), and a forged ICMP that the
+	 * route cache believed must not turn into a local "fragmentation
+	 * needed" for our probes. IPv6 output reads the route's MTU whatever
+	 * the socket says (it looks at skb->sk, which tunnels leave unset).
+	 */
+	ip_sock_set_mtu_discover(out->sk4, IP_PMTUDISC_PROBE);
 
 #if IS_ENABLED(CONFIG_IPV6)
 	if (ipv6_mod_enabled()) {
