@@ -348,6 +348,7 @@ void vcmp_dfflows_init(struct vcmp_dfflows *f)
 static u32 vcmp_flow_ports(struct sk_buff *skb, unsigned int off, u8 proto)
 {
 	__be32 ports, *p;
+	__be16 id, *q;
 
 	switch (proto) {
 	case IPPROTO_TCP:
@@ -359,9 +360,9 @@ static u32 vcmp_flow_ports(struct sk_buff *skb, unsigned int off, u8 proto)
 		return p ? (__force u32)*p : 0;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
-		/* Echo: type, code, checksum, identifier. */
-		p = skb_header_pointer(skb, off + 4, sizeof(ports), &ports);
-		return p ? (__force u32)*p >> 16 : 0;
+		/* Echo: type, code, checksum, identifier, sequence. */
+		q = skb_header_pointer(skb, off + 4, sizeof(id), &id);
+		return q ? ntohs(*q) : 0;
 	default:
 		return 0;
 	}

@@ -15,6 +15,7 @@
 #include <linux/ktime.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 
 #include "compat.h"
 #include "device.h"
@@ -284,8 +285,12 @@ static void vcmp_xmit_oversize(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		vcmp_xmit_list(vdev, peer, list);
 		return;
 	}
-	if (df && !vcmp_df_flow_seen(vdev, skb)) {
-		/* The first of its flow: the sender learns the MTU. */
+	/*
+	 * The first of its flow: the sender learns the MTU. Below IPv6's
+	 * minimum MTU no packet too big may be sent: fragment at once.
+	 */
+	if (df && !(!ipv4 && mtu < IPV6_MIN_MTU) &&
+	    !vcmp_df_flow_seen(vdev, skb)) {
 		vcmp_too_big(skb, mtu);
 		vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_DROP_TOO_BIG);
 		DEV_STATS_INC(vdev->dev, tx_errors);

@@ -88,8 +88,8 @@ int vcmp_socket_open(struct vcmp_dev *vdev, u16 port, struct vcmp_socks *out)
 	 * Size packets by the device's MTU, not by the route's learned PMTU:
 	 * links discover their own (pmtud.c), and a forged ICMP that the
 	 * route cache believed must not turn into a local "fragmentation
-	 * needed" for our probes. IPv6 output reads the route's MTU whatever
-	 * the socket says (it looks at skb->sk, which tunnels leave unset).
+	 * needed" for our probes. IPv6 output asks skb->sk instead of the
+	 * socket it is given: vcmp_send6() makes the socket own probes.
 	 */
 	ip_sock_set_mtu_discover(out->sk4, IP_PMTUDISC_PROBE);
 
@@ -104,12 +104,19 @@ int vcmp_socket_open(struct vcmp_dev *vdev, u16 port, struct vcmp_socks *out)
 			.ipv6_v6only		= true,
 		};
 
+		int val = IPV6_PMTUDISC_PROBE;
+		struct socket *sock;
+
 		err = vcmp_sock_create(vdev, &cfg6, &out->sk6);
 		if (err) {
 			vcmp_sock_release(out->sk4);
 			out->sk4 = NULL;
 			return err;
 		}
+		/* As for IPv4; effective for packets the socket owns. */
+		sock = out->sk6->sk_socket;
+		sock->ops->setsockopt(sock, SOL_IPV6, IPV6_MTU_DISCOVER,
+				      KERNEL_SOCKPTR(&val), sizeof(val));
 	}
 #endif
 	return 0;
@@ -189,7 +196,8 @@ static int vcmp_send4(struct vcmp_dev *vdev, struct vcmp_link *link,
 
 #if IS_ENABLED(CONFIG_IPV6)
 static int vcmp_send6(struct vcmp_dev *vdev, struct vcmp_link *link,
-		      const union vcmp_sockaddr *remote, struct sk_buff *skb)
+		      const union vcmp_sockaddr *remote, struct sk_buff *skb,
+		      bool df)
 {
 	struct net_device *dev = vdev->dev;
 	struct flowi6 fl6 = {
@@ -220,6 +228,13 @@ static int vcmp_send6(struct vcmp_dev *vdev, struct vcmp_link *link,
 		}
 		dst_cache_set_ip6(&link->dst_cache, dst, &fl6.saddr);
 	}
+	/*
+	 * A probe must not meet the route's learned PMTU (see
+	 * vcmp_socket_open()); IPv6 output finds the socket's setting
+	 * through skb->sk only. Probes are few: the accounting is cheap.
+	 */
+	if (df)
+		skb_set_owner_w(skb, sk);
 	/* 6.1 returns int and takes non-const addresses: pass copies. */
 	udp_tunnel6_xmit_skb(dst, sk, skb, dev, &fl6.saddr, &fl6.daddr, 0,
 			     ip6_dst_hoplimit(dst), 0, fl6.fl6_sport,
@@ -256,7 +271,7 @@ int vcmp_socket_send(struct vcmp_dev *vdev, struct vcmp_link *link,
 		ret = vcmp_send4(vdev, link, &remote, skb, df);
 #if IS_ENABLED(CONFIG_IPV6)
 	else if (remote.sa.sa_family == AF_INET6)
-		ret = vcmp_send6(vdev, link, &remote, skb);
+		ret = vcmp_send6(vdev, link, &remote, skb, df);
 #endif
 	else
 		ret = -VCMP_STAT_TX_DROP_NO_ROUTE;
