@@ -86,7 +86,7 @@ for series in $(for e in $kernels; do series_of "$e"; done | sort -u); do
 	ko=$(build_module "$kver") || die "module build failed for $kver"
 	initrd=$work/$kver.cpio
 	"$here/mkinitramfs.sh" "$cache/kernels/$kver/root" "$kver" "$ko" \
-		"$src/selftests" "$src/tools/vcmpctl/vcmpctl:$src/selftests/tools/espinudp" "$initrd" ||
+		"$src/selftests" "$src/tools/vcmpctl/vcmpctl:$src/selftests/tools/espinudp:$src/selftests/tools/vcmpforge" "$initrd" ||
 		die "initramfs failed for $kver"
 	kvers[$series]=$kver
 	initrds[$series]=$initrd
