@@ -8,6 +8,10 @@
  *                        datagram seen on an interface (--sniff)
  *   vcmpforge frag ...   plain-mode VCMP DATA fragments from a spoofed
  *                        source address and port, one or many (a flood)
+ *   vcmpforge ping ...   echo requests with DF that ignore the path MTU
+ *                        (IP_PMTUDISC_PROBE), as "ping -M probe" of newer
+ *                        iputils does; reports replies and the MTU of
+ *                        frag-needed / packet-too-big answers
  *
  * Both send through raw sockets with the IP header included, so they need
  * CAP_NET_RAW and may use any source address. The VCMP headers are built
@@ -22,6 +26,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/icmp6.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -959,6 +964,215 @@ static int cmd_frag(int argc, char **argv)
 	return 0;
 }
 
+/* --- ping ------------------------------------------------------------------- */
+
+static void ping_usage(FILE *f)
+{
+	fprintf(f,
+"usage: vcmpforge ping --to ADDR --size N [--count N] [--interval MS]\n"
+"                      [--wait S]\n"
+"  Send --count (3) ICMP / ICMPv6 echo requests of --size bytes (the whole\n"
+"  IP packet, 28 / 48 bytes and up) to ADDR, --interval ms (300) apart,\n"
+"  with DF (IPv4) and without heeding the path MTU the kernel learned\n"
+"  (IP_PMTUDISC_PROBE / IPV6_PMTUDISC_PROBE): each packet leaves whole\n"
+"  as long as it fits the device. Prints one line per answer:\n"
+"    seq N: reply, B bytes\n"
+"    seq N: frag-needed mtu = M       (IPv4)\n"
+"    seq N: packet too big mtu = M    (IPv6)\n"
+"  and waits --wait s (2) after the last request for late answers, then\n"
+"  prints \"T packets transmitted, R received\". Exit 0 if any reply came.\n");
+}
+
+/* The sequence number of our echo request quoted at @q (IP header first). */
+static int ping_quoted_seq(int family, const u8 *q, size_t len, u16 id)
+{
+	size_t hl;
+
+	if (family == AF_INET) {
+		if (len < IPV4_HDR || q[9] != 1)
+			return -1;
+		hl = (size_t)(q[0] & 0x0f) * 4;
+		if (len < hl + 8 || q[hl] != 8 || vcmp_get_be16(q + hl + 4) != id)
+			return -1;
+	} else {
+		hl = IPV6_HDR;
+		if (len < hl + 8 || q[6] != 58 || q[hl] != 128 ||
+		    vcmp_get_be16(q + hl + 4) != id)
+			return -1;
+	}
+	return vcmp_get_be16(q + hl + 6);
+}
+
+/* Handle one ICMP message @m of @len bytes; returns 1 for a reply. */
+static int ping_answer(int family, const u8 *m, size_t len, u16 id)
+{
+	int seq;
+
+	if (len < 8)
+		return 0;
+	if ((family == AF_INET && m[0] == 0) ||
+	    (family == AF_INET6 && m[0] == 129)) {
+		if (vcmp_get_be16(m + 4) != id)
+			return 0;
+		printf("seq %u: reply, %zu bytes\n", vcmp_get_be16(m + 6),
+		       len + (family == AF_INET ? IPV4_HDR : IPV6_HDR));
+		fflush(stdout);
+		return 1;
+	}
+	if (family == AF_INET && m[0] == 3 && m[1] == 4) {
+		seq = ping_quoted_seq(family, m + 8, len - 8, id);
+		if (seq >= 0)
+			printf("seq %d: frag-needed mtu = %u\n", seq,
+			       vcmp_get_be16(m + 6));
+	} else if (family == AF_INET6 && m[0] == 2) {
+		seq = ping_quoted_seq(family, m + 8, len - 8, id);
+		if (seq >= 0)
+			printf("seq %d: packet too big mtu = %u\n", seq,
+			       vcmp_get_be32(m + 4));
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static int cmd_ping(int argc, char **argv)
+{
+	enum { O_TO = 1, O_SIZE, O_COUNT, O_INTERVAL, O_WAIT };
+	static const struct option lo[] = {
+		{ "to", required_argument, NULL, O_TO },
+		{ "size", required_argument, NULL, O_SIZE },
+		{ "count", required_argument, NULL, O_COUNT },
+		{ "interval", required_argument, NULL, O_INTERVAL },
+		{ "wait", required_argument, NULL, O_WAIT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static u8 buf[PKT_MAX], req[PKT_MAX];
+	unsigned long size = 0, count = 3, interval = 300, wait_s = 2, k = 0;
+	unsigned long received = 0;
+	struct sockaddr_storage ss;
+	struct pollfd pfd;
+	struct addr to;
+	bool have_to = false;
+	u64 next, end = 0;
+	size_t hl, len, i;
+	socklen_t sl;
+	int c, fd, val, ms;
+	ssize_t n;
+	u16 id;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case O_TO:
+			parse_addr("--to", optarg, &to);
+			have_to = true;
+			break;
+		case O_SIZE:
+			size = parse_num("--size", optarg, 1, PKT_MAX);
+			break;
+		case O_COUNT:
+			count = parse_num("--count", optarg, 1, 100000);
+			break;
+		case O_INTERVAL:
+			interval = parse_num("--interval", optarg, 0, 60000);
+			break;
+		case O_WAIT:
+			wait_s = parse_num("--wait", optarg, 0, 600);
+			break;
+		case 'h':
+			ping_usage(stdout);
+			return 0;
+		default:
+			ping_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		die("ping: unexpected argument \"%s\"", argv[optind]);
+	if (!have_to || !size)
+		die("ping: --to ADDR and --size N are required");
+	hl = to.family == AF_INET ? IPV4_HDR : IPV6_HDR;
+	if (size < hl + 8)
+		die("ping: --size %lu is below the IP and ICMP headers (%zu)",
+		    size, hl + 8);
+	len = size - hl;
+
+	memset(&ss, 0, sizeof(ss));
+	if (to.family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+		if (fd < 0)
+			die_errno("socket(SOCK_RAW, IPPROTO_ICMP)");
+		val = IP_PMTUDISC_PROBE;
+		if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &val, sizeof(val)))
+			die_errno("setsockopt(IP_MTU_DISCOVER)");
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, to.a, 4);
+		sl = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+		if (fd < 0)
+			die_errno("socket(SOCK_RAW, IPPROTO_ICMPV6)");
+		val = IPV6_PMTUDISC_PROBE;
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &val,
+			       sizeof(val)))
+			die_errno("setsockopt(IPV6_MTU_DISCOVER)");
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, to.a, 16);
+		sl = sizeof(*sin6);
+	}
+	id = (u16)getpid();
+	for (i = 8; i < len; i++)
+		req[i] = (u8)i;
+	printf("PING %lu-byte packets, DF, path MTU ignored\n", size);
+	next = now_ns();
+	for (;;) {
+		u64 now = now_ns();
+
+		if (k < count && now >= next) {
+			req[0] = to.family == AF_INET ? 8 : 128;
+			req[1] = 0;
+			vcmp_put_be16(req + 2, 0);
+			vcmp_put_be16(req + 4, id);
+			vcmp_put_be16(req + 6, (u16)(k + 1));
+			if (to.family == AF_INET)
+				vcmp_put_be16(req + 2, csum_fold(csum_add(0, req, len)));
+			/* the kernel checksums ICMPv6 for raw sockets */
+			if (sendto(fd, req, len, 0, (struct sockaddr *)&ss, sl) < 0)
+				printf("seq %lu: send: %s\n", k + 1, strerror(errno));
+			k++;
+			next += interval * 1000000ULL;
+			if (k == count)
+				end = now + wait_s * 1000000000ULL;
+			continue;
+		}
+		if (k == count && now >= end)
+			break;
+		ms = (int)(((k < count ? next : end) - now) / 1000000) + 1;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, ms) <= 0 || !(pfd.revents & POLLIN))
+			continue;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n <= 0)
+			continue;
+		if (to.family == AF_INET) {
+			size_t ihl = (size_t)(buf[0] & 0x0f) * 4;
+
+			if ((size_t)n > ihl)
+				received += ping_answer(AF_INET, buf + ihl,
+							(size_t)n - ihl, id);
+		} else {
+			received += ping_answer(AF_INET6, buf, (size_t)n, id);
+		}
+	}
+	close(fd);
+	printf("%lu packets transmitted, %lu received\n", count, received);
+	return received ? 0 : 1;
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 static void usage(FILE *f)
@@ -966,6 +1180,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: vcmpforge icmp OPTIONS   forged ICMP frag-needed / packet too big\n"
 "       vcmpforge frag OPTIONS   forged plain VCMP DATA fragments\n"
+"       vcmpforge ping OPTIONS   DF echo requests that ignore the path MTU\n"
 "       vcmpforge help [icmp|frag]\n");
 }
 
@@ -979,12 +1194,16 @@ int main(int argc, char **argv)
 		return cmd_icmp(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "frag"))
 		return cmd_frag(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ping"))
+		return cmd_ping(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		if (argc > 2 && !strcmp(argv[2], "icmp"))
 			icmp_usage(stdout);
 		else if (argc > 2 && !strcmp(argv[2], "frag"))
 			frag_usage(stdout);
+		else if (argc > 2 && !strcmp(argv[2], "ping"))
+			ping_usage(stdout);
 		else
 			usage(stdout);
 		return 0;
