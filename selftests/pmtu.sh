@@ -297,6 +297,25 @@ test_discovery() {
 		fail "vcmpctl -j monitor printed no path_mtu 1400: $(cat "$mon.json")"
 }
 
+# Links added while the device is down: discovery starts when it comes up.
+test_device_up() {
+	local uf=$1
+	net "$uf" 1400
+	vcmp_sites "$SUITE" 1500
+	add_link b 1
+	ip -n "$a" link set vcmp0 down
+	add_link a 1
+	sleep 1
+	[ "$(lfield 1 path_mtu)" != 1400 ] ||
+		fail "link 1 discovered 1400 while the device was down: $(link_json "$a" 2 1)"
+	expect_eq "probes sent while down" "$(st "$a" pmtud_probe_tx)" 0
+	echo "down: $(link_json "$a" 2 1)"
+	ip -n "$a" link set vcmp0 up
+	wait_pmtu 1 1400 "done"
+	echo "up: $(link_json "$a" 2 1)"
+	ping_fits 4 "$(max_inner "$SUITE" "$uf" 1400)"
+}
+
 # --- b. PLPMTUD: the router drops silently ----------------------------------
 # converge TRUTH: time from adding a's link until its PLPMTUD is done
 # within 8 bytes below TRUTH; prints the figures, fails past 2 s.
@@ -719,8 +738,9 @@ check_table() {
 
 vcmp_load
 
-ktap_plan 19
+ktap_plan 20
 run_case "overhead table of wire-format.rst reproduced" check_table
+run_case "IPv4 underlay: discovery starts when the device comes up" test_device_up 4
 for uf in 4 6; do
 	run_case "IPv$uf underlay: ICMP from the router brings link 1 to 1400, edge and peer MTU follow" test_discovery "$uf"
 	run_case "IPv$uf underlay: PLPMTUD through a silent 1400 path within 2 s" test_black_hole "$uf" 1400
