@@ -84,6 +84,11 @@ net() {
 		ip -n "$a" link set wan1 up
 		ip -n "$b" link set wan1 up
 	fi
+	# Neighbours resolved now, not by the first probe (whose timing counts).
+	n "$a" ping -c 1 -W 2 192.0.2.254 >/dev/null
+	n "$b" ping -c 1 -W 2 198.51.100.254 >/dev/null
+	n "$a" ping -6 -c 1 -W 2 2001:db8:a::fe >/dev/null
+	n "$b" ping -6 -c 1 -W 2 2001:db8:b::fe >/dev/null
 	if [ "$uf" = 6 ]; then
 		ua=2001:db8:a::1 ub=2001:db8:b::2 ua2=2001:db8:c::1 ub2=2001:db8:c::2
 		rua=2001:db8:a::fe
@@ -392,7 +397,7 @@ test_floor() {
 }
 
 # --- c. forged ICMP ----------------------------------------------------------
-# The path is 1500 all the way and r delays what it sends to b by 100 ms,
+# The path is 1500 all the way and r delays what it sends to b by 60 ms,
 # so that a probe is still outstanding when vcmpforge, on r, quotes it.
 
 # relink: a's link 1 again, so that PMTUD starts again; vcmpforge is
@@ -440,7 +445,7 @@ test_spoof() {
 	local uf=$1 low=68 ok0 um0 bad0 q
 	[ "$uf" = 6 ] && low=1279
 	net "$uf" 1500
-	tc -n "$r" qdisc add dev wan-b root netem delay 100ms limit 10000
+	tc -n "$r" qdisc add dev wan-b root netem delay 60ms limit 10000
 	vcmp_sites "$SUITE" 1500
 	add_link b 1
 
