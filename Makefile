@@ -2,8 +2,11 @@
 #
 # vcmp - build, install and test.
 #
-#   make                      module for the running kernel (KDIR=... for another) + vcmpctl
-#   sudo make install         install module (and run depmod) and tools
+#   make                      module for the running kernel (KDIR=... for another), vcmpctl
+#                             and the iproute2 plugin
+#   sudo make install         module (and depmod), vcmpctl, the iproute2 and Wireshark
+#                             plugins, man pages, bash completion (DESTDIR=, PREFIX=)
+#   sudo make dkms-install    the module through DKMS (sources in /usr/src/vcmp-VERSION)
 #   make check                everything CI runs: style, unit tests, VM selftests on 6.1 and
 #                             6.12 (-cpu max), and 6.12 under -cpu qemu64 (synchronous crypto)
 #   make check T=link KERNELS=6.12   one test on one kernel
@@ -13,10 +16,24 @@
 #   make vm-shell             interactive shell in the test VM (KERNELS=6.1 for the old one)
 #   make checkpatch           scripts/checkpatch.pl --strict on the kernel sources
 #   make lint                 W=1 + sparse build against both Debian kernels
+#   make host-check           host tests: bash completion, Wireshark dissector,
+#                             make install DESTDIR=...
+#   make dkms-check           dkms add/build/install against the 6.1 and 6.12 headers
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 DESTDIR ?=
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# ip(8) and Wireshark load plugins only from the directories compiled into
+# them (Debian's shown), whatever PREFIX is.
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBARCHDIR = /usr/lib$(if $(MULTIARCH),/$(MULTIARCH))
+IPLIBDIR ?= $(LIBARCHDIR)/ip
+WIRESHARK_PLUGINDIR ?= $(LIBARCHDIR)/wireshark/plugins
+VERSION := $(shell sed -n 's/^\#define VCMP_VERSION "\(.*\)"/\1/p' kernel/device.h)
+DKMS_SRCDIR = /usr/src/vcmp-$(VERSION)
+INSTALL ?= install
 # Each entry SERIES or SERIES:CPU; qemu64 has no AES-NI, so the AEADs are
 # synchronous there (asynchronous under the default -cpu max).
 KERNELS ?= 6.1 6.12 6.12:qemu64
@@ -28,7 +45,8 @@ VM := selftests/vm
 export KERNELS T
 
 .PHONY: all module tools install module_install tools_install clean \
-	check unit vm-check demo bench vm-shell checkpatch lint
+	check unit vm-check demo bench vm-shell checkpatch lint \
+	dkms-source dkms-install host-check dkms-check install-check
 
 all: module tools
 
@@ -37,6 +55,7 @@ module:
 
 tools:
 	$(MAKE) -C tools/vcmpctl
+	$(MAKE) -C tools/iproute2
 
 install: module_install tools_install
 
@@ -50,15 +69,47 @@ module_install: module
 	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KREL)
 
 tools_install: tools
-	$(MAKE) -C tools/vcmpctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	$(MAKE) -C tools/vcmpctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) MANDIR=$(MANDIR)
+	$(MAKE) -C tools/iproute2 install DESTDIR=$(DESTDIR) IPLIBDIR=$(IPLIBDIR)
+	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man4 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(WIRESHARK_PLUGINDIR)
+	$(INSTALL) -m 0644 Documentation/vcmp.4 $(DESTDIR)$(MANDIR)/man4/vcmp.4
+	$(INSTALL) -m 0644 tools/vcmpctl/vcmpctl.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/vcmpctl
+	$(INSTALL) -m 0644 tools/wireshark/vcmp.lua $(DESTDIR)$(WIRESHARK_PLUGINDIR)/vcmp.lua
+
+# The module's sources where DKMS expects them (see dkms.conf).
+dkms-source:
+	$(INSTALL) -d $(DESTDIR)$(DKMS_SRCDIR)/kernel $(DESTDIR)$(DKMS_SRCDIR)/uapi/linux
+	$(INSTALL) -m 0644 dkms.conf Kbuild $(DESTDIR)$(DKMS_SRCDIR)/
+	$(INSTALL) -m 0644 kernel/Kbuild $(filter-out %.mod.c,$(wildcard kernel/*.[ch])) \
+		$(DESTDIR)$(DKMS_SRCDIR)/kernel/
+	$(INSTALL) -m 0644 uapi/linux/vcmp.h $(DESTDIR)$(DKMS_SRCDIR)/uapi/linux/
+
+# For the running kernel (KERNELRELEASE=... for another installed one).
+dkms-install: dkms-source
+	dkms status vcmp/$(VERSION) | grep -q . || dkms add vcmp/$(VERSION)
+	dkms install vcmp/$(VERSION) $(if $(KERNELRELEASE),-k $(KERNELRELEASE))
 
 clean:
 	-[ -d $(KDIR) ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/vcmpctl clean
+	$(MAKE) -C tools/iproute2 clean
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests clean
 
-check: checkpatch unit vm-check
+check: checkpatch unit host-check vm-check
+
+# DKMS builds the module twice more (about a minute per kernel on two
+# busy cores): not part of check, run it with make dkms-check.
+host-check:
+	selftests/host/run.sh completion dissector install
+
+dkms-check:
+	selftests/host/run.sh dkms
+
+install-check:
+	selftests/host/run.sh install
 
 unit:
 	$(MAKE) -C selftests/unit run

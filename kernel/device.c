@@ -9,6 +9,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include <linux/vcmp.h>
 #include <net/ip.h>
@@ -16,6 +17,8 @@
 
 #include "compat.h"
 #include "device.h"
+#include "frag.h"
+#include "pmtud.h"
 #include "send.h"
 #include "socket.h"
 #include "stats.h"
@@ -35,6 +38,8 @@ static int vcmp_open(struct net_device *dev)
 		return err;
 	}
 	vcmp_socket_publish(vdev, &socks);
+	/* Links may have come up on other paths while we were down. */
+	vcmp_pmtud_restart_all(vdev);
 	return 0;
 }
 
@@ -59,6 +64,9 @@ static void vcmp_uninit(struct net_device *dev)
 	mutex_unlock(&vdev->lock);
 	/* No new packet can find a peer; let the ones in crypto finish. */
 	wait_var_event(&vdev->inflight, !atomic_read(&vdev->inflight));
+	vcmp_reasm_destroy(vdev);
+	/* The links' timers are gone: nothing queues MTU work any more. */
+	cancel_work_sync(&vdev->mtu_work);
 	gro_cells_destroy(&vdev->gro_cells);
 }
 
@@ -223,6 +231,12 @@ static int vcmp_newlink(struct net *src_net, struct net_device *dev,
 	mutex_init(&vdev->lock);
 	hash_init(vdev->sa_hash);
 	vcmp_peers_init(vdev);
+	hash_init(vdev->pmtud_hash);
+	spin_lock_init(&vdev->pmtud_lock);
+	INIT_WORK(&vdev->mtu_work, vcmp_pmtud_work);
+	vcmp_reasm_init(vdev);
+	vcmp_dfflows_init(&vdev->dfflows);
+	get_random_bytes(&vdev->flow_key, sizeof(vdev->flow_key));
 
 	err = register_netdevice(dev);
 	if (err)

@@ -9,10 +9,13 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/wait_bit.h>
+#include <linux/siphash.h>
+#include <linux/workqueue.h>
 #include <net/gro_cells.h>
 #include <net/sock.h>
 
 #include "allowedips.h"
+#include "frag.h"
 #include "peer.h"
 #include "sa.h"
 #include "stats.h"
@@ -56,6 +59,14 @@
  * @inflight: packets between taking their peer reference and leaving
  *	(sent, delivered or dropped), mostly waiting for asynchronous
  *	crypto; teardown waits for zero before the device's resources go
+ * @pmtud_hash: links with an outstanding PMTU probe, by the probe's tag
+ *	(pmtud.c); RCU readers (ICMP), writers under @pmtud_lock
+ * @pmtud_lock: see @pmtud_hash; nests inside a link's pmtud.lock
+ * @mtu_work: applies link MTU changes to peers and announces them; takes
+ *	@lock; cancelled at teardown after the peers are gone
+ * @reasm: reassembly of VCMP fragments (frag.h documents its lock)
+ * @dfflows: flows whose oversize DF packets were answered (frag.h)
+ * @flow_key: siphash key of @dfflows, random per device
  */
 struct vcmp_dev {
 	struct net_device *dev;
@@ -73,6 +84,12 @@ struct vcmp_dev {
 	struct gro_cells gro_cells;
 	bool dead;
 	atomic_t inflight;
+	DECLARE_HASHTABLE(pmtud_hash, VCMP_PMTUD_HASH_BITS);
+	spinlock_t pmtud_lock;	/* see above */
+	struct work_struct mtu_work;
+	struct vcmp_reasm reasm;
+	struct vcmp_dfflows dfflows;
+	siphash_key_t flow_key;
 };
 
 static inline void vcmp_inflight_get(struct vcmp_dev *vdev)

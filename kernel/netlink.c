@@ -38,6 +38,7 @@
 #include "mtu.h"
 #include "netlink.h"
 #include "peer.h"
+#include "pmtud.h"
 #include "sa.h"
 #include "wire.h"
 
@@ -123,6 +124,14 @@ static const struct nla_policy vcmp_link_policy[VCMP_A_LINK_MAX + 1] = {
 	[VCMP_A_LINK_REMOTE_PORT] = { .type = NLA_U16 },
 	[VCMP_A_LINK_MTU] = NLA_POLICY_FULL_RANGE(NLA_U32, &vcmp_link_mtu_range),
 	[VCMP_A_LINK_PACKET_MTU] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
+	[VCMP_A_LINK_PATH_MTU] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
+	[VCMP_A_LINK_PMTUD] = {
 		.type = NLA_REJECT,
 		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
 	},
@@ -673,7 +682,9 @@ static int vcmp_nl_put_link(struct sk_buff *skb, int type,
 	    (link->mtu_cfg &&
 	     nla_put_u32(skb, VCMP_A_LINK_MTU, link->mtu_cfg)) ||
 	    nla_put_u32(skb, VCMP_A_LINK_PACKET_MTU,
-			vcmp_link_packet_mtu(link))) {
+			vcmp_link_packet_mtu(link)) ||
+	    nla_put_u32(skb, VCMP_A_LINK_PATH_MTU, READ_ONCE(link->mtu)) ||
+	    nla_put_u8(skb, VCMP_A_LINK_PMTUD, vcmp_pmtud_phase(link))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -884,8 +895,9 @@ cancel:
 static size_t vcmp_nl_peer_size(struct vcmp_peer *peer)
 {
 	const size_t link = nla_total_size(0) +		/* nest */
-		2 * nla_total_size(sizeof(u32)) +	/* peer-id, ifindex */
-		nla_total_size(sizeof(u8)) +		/* id */
+		/* peer-id, ifindex, mtu, packet-mtu, path-mtu */
+		5 * nla_total_size(sizeof(u32)) +
+		2 * nla_total_size(sizeof(u8)) +	/* id, pmtud */
 		2 * nla_total_size(sizeof(u16)) +	/* family, port */
 		2 * nla_total_size(sizeof(struct in6_addr));
 	const size_t sa = nla_total_size(0) +
@@ -935,6 +947,7 @@ static int vcmp_nl_put_event(struct sk_buff *skb, u8 cmd,
 		nla_nest_end(skb, nest);
 		return 0;
 	case VCMP_CMD_LINK_NEW_NTF:
+	case VCMP_CMD_LINK_CHANGE_NTF:
 		return vcmp_nl_put_link(skb, VCMP_A_LINK, e->link, e->peer_id);
 	case VCMP_CMD_LINK_DEL_NTF:
 		nest = nla_nest_start(skb, VCMP_A_LINK);
@@ -988,6 +1001,26 @@ static void vcmp_nl_notify_link(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 
 	if (e.link)
 		vcmp_nl_notify(vdev, VCMP_CMD_LINK_NEW_NTF, &e);
+}
+
+/**
+ * vcmp_nl_link_changed - announce a change of @link's path MTU
+ * @vdev: the device
+ * @peer: the link's peer
+ * @link: the link
+ *
+ * Context: vdev->lock held.
+ */
+void vcmp_nl_link_changed(struct vcmp_dev *vdev, struct vcmp_peer *peer,
+			  struct vcmp_link *link)
+{
+	struct vcmp_nl_event e = {
+		.link = link,
+		.peer_id = peer->id,
+	};
+
+	lockdep_assert_held(&vdev->lock);
+	vcmp_nl_notify(vdev, VCMP_CMD_LINK_CHANGE_NTF, &e);
 }
 
 /* --- operations ------------------------------------------------------------ */

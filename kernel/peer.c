@@ -280,8 +280,8 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 	link->ifindex = cfg->ifindex;
 	link->remote = remote;
 	link->mtu_cfg = cfg->mtu;
-	link->mtu = cfg->mtu ?: VCMP_LINK_DEFAULT_MTU;
 	seqlock_init(&link->endpoint_lock);
+	vcmp_pmtud_init(link);
 	kref_init(&link->refcount);
 	if (peer->suite == VCMP_SUITE_PLAIN)
 		hash_add_rcu(vdev->ep_hash, &link->ep_node,
@@ -289,6 +289,7 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 	rcu_assign_pointer(peer->links[peer->nlinks], link);
 	peer->nlinks++;
 	vcmp_peer_update_mtu(peer);
+	vcmp_pmtud_start(link);
 	return 0;
 }
 
@@ -318,6 +319,7 @@ int vcmp_link_del(struct vcmp_peer *peer, u8 id, struct netlink_ext_ack *extack)
 	vcmp_peer_update_mtu(peer);
 	if (peer->suite == VCMP_SUITE_PLAIN)
 		hash_del_rcu(&link->ep_node);
+	vcmp_pmtud_stop(link);
 	vcmp_link_put(link);
 	return 0;
 }
@@ -419,6 +421,7 @@ static void vcmp_peer_finish(struct vcmp_peer *peer)
 		link = rcu_dereference_protected(peer->links[i],
 						 lockdep_is_held(&vdev->lock));
 		RCU_INIT_POINTER(peer->links[i], NULL);
+		vcmp_pmtud_stop(link);
 		vcmp_link_put(link);
 	}
 	peer->nlinks = 0;

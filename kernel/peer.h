@@ -32,6 +32,7 @@
 #include <net/dst_cache.h>
 
 #include "allowedips.h"
+#include "pmtud.h"
 #include "wire.h"
 
 struct netlink_ext_ack;
@@ -76,8 +77,11 @@ struct vcmp_link_cfg {
  * @endpoint_lock: seqlock for @remote, written from softirq
  * @dst_cache: route cache for this path; reset when @remote changes
  * @mtu_cfg: underlay MTU set by hand (0: none); immutable once published
- * @mtu: underlay MTU in use: @mtu_cfg, else VCMP_LINK_DEFAULT_MTU (path
- *	MTU discovery will move it: READ_ONCE)
+ * @mtu: underlay MTU in use: @mtu_cfg, else what path MTU discovery
+ *	found (VCMP_LINK_DEFAULT_MTU until then); written under
+ *	@pmtud.lock, read with READ_ONCE
+ * @pmtud: path MTU discovery (pmtud.h documents its locking)
+ * @events: VCMP_LINK_EV_* bits for the device's MTU work, atomic bitops
  * @tx_seq: per-link sequence number of the last packet sent
  * @ep_node: plain peers only: in vdev->ep_hash by @remote, so that
  *	unauthenticated packets find their link (RCU readers, vdev->lock)
@@ -94,11 +98,16 @@ struct vcmp_link {
 	struct dst_cache dst_cache;
 	u32 mtu_cfg;
 	u32 mtu;
+	struct vcmp_pmtud pmtud;
+	unsigned long events;
 	atomic_t tx_seq;
 	struct hlist_node ep_node;
 	struct kref refcount;
 	struct rcu_head rcu;
 };
+
+/* Bits of vcmp_link.events. */
+#define VCMP_LINK_EV_MTU	0	/* @mtu changed: recompute, announce */
 
 /*
  * struct vcmp_peer_cfg - netlink's view of a peer's settings
@@ -131,6 +140,7 @@ struct vcmp_peer_cfg {
  *	carries (see mtu.c); 0 without links. vdev->lock writers, READ_ONCE
  * @edge_mtu: the smallest underlay MTU of its links; like @mtu
  * @tx_peer_seq: per-peer sequence number of the last packet sent
+ * @tx_frag_id: fragment id of the last inner packet split in fragments
  * @next_link: round-robin cursor for choosing a link (until multipath)
  * @dead: set under vdev->lock when the peer is being removed; the packet
  *	path stops using a dead peer
@@ -150,6 +160,7 @@ struct vcmp_peer {
 	struct list_head sa_list;
 	struct vcmp_aip_owner aips;
 	atomic_t tx_peer_seq;
+	atomic_t tx_frag_id;
 	atomic_t next_link;
 	unsigned int mtu;
 	unsigned int edge_mtu;

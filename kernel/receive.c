@@ -20,7 +20,9 @@
 #include <net/udp_tunnel.h>
 
 #include "device.h"
+#include "frag.h"
 #include "mtu.h"
+#include "pmtud.h"
 #include "receive.h"
 #include "skb_cb.h"
 #include "stats.h"
@@ -127,6 +129,38 @@ static enum vcmp_stat vcmp_rx_check_inner(struct vcmp_peer *peer,
 	return 0;
 }
 
+/* Release what a received packet holds that was consumed, not dropped. */
+static void vcmp_rx_release(struct vcmp_dev *vdev, struct vcmp_skb_cb *cb)
+{
+	vcmp_sa_put(cb->sa);
+	vcmp_link_put(cb->link);
+	vcmp_peer_put(cb->peer);
+	vcmp_inflight_put(vdev);
+}
+
+/*
+ * The link a packet names, checked against the one its source matched
+ * (plain peers); NAT rebinding for authenticated packets. Returns whether
+ * there is one; with @pmtud, hands it the PMTU probe or answer.
+ */
+static bool vcmp_rx_find_link(struct vcmp_skb_cb *cb, struct sk_buff *skb,
+			      const struct vcmp_hdr *h, bool authenticated,
+			      bool pmtud)
+{
+	struct vcmp_link *link;
+
+	rcu_read_lock();
+	link = vcmp_rx_link(cb->peer, h->link_id);
+	if (link && cb->link && link != cb->link)
+		link = NULL;	/* plain: id and endpoint disagree */
+	if (link && authenticated)
+		vcmp_rx_update_endpoint(link, skb);
+	if (link && pmtud)
+		vcmp_pmtud_rx(link, h, skb);
+	rcu_read_unlock();
+	return link;
+}
+
 /*
  * The VCMP part, common to ESP (after decryption) and plain: skb->data at
  * the VCMP header; cb->peer is set and referenced.
@@ -137,17 +171,28 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 	struct vcmp_skb_cb *cb = VCMP_CB(skb);
 	struct vcmp_peer *peer = cb->peer;
 	struct net_device *dev = vdev->dev;
+	struct vcmp_skb_cb held;
 	struct vcmp_data_hdr d;
-	struct vcmp_link *link;
+	struct sk_buff *whole;
 	struct vcmp_hdr h;
 	enum vcmp_stat why;
 	unsigned int len;
+	u8 proto;
 
 	/* The data header check reads the inner version nibble too. */
 	if (!pskb_may_pull(skb, VCMP_OVERHEAD + 1) ||
 	    vcmp_hdr_decode(&h, skb->data, skb->len)) {
 		why = VCMP_STAT_RX_DROP_BAD_HEADER;
 		goto drop;
+	}
+	if (h.type == VCMP_TYPE_PMTU_PROBE || h.type == VCMP_TYPE_PMTU_ACK) {
+		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, true)) {
+			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
+			goto drop;
+		}
+		vcmp_rx_release(vdev, cb);
+		consume_skb(skb);
+		return;
 	}
 	if (h.type != VCMP_TYPE_DATA) {
 		why = VCMP_STAT_RX_DROP_UNSUPPORTED;
@@ -158,25 +203,25 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 		why = VCMP_STAT_RX_DROP_BAD_HEADER;
 		goto drop;
 	}
-	if (h.flags & VCMP_F_FRAG) {
-		/* In-tunnel fragmentation arrives with PMTU support. */
-		why = VCMP_STAT_RX_DROP_UNSUPPORTED;
-		goto drop;
-	}
-
-	rcu_read_lock();
-	link = vcmp_rx_link(peer, h.link_id);
-	if (link && cb->link && link != cb->link)
-		link = NULL;	/* plain: id and endpoint disagree */
-	if (link && authenticated)
-		vcmp_rx_update_endpoint(link, skb);
-	rcu_read_unlock();
-	if (!link) {
+	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, false)) {
 		why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
 		goto drop;
 	}
 
 	__skb_pull(skb, VCMP_OVERHEAD);
+	if (h.flags & VCMP_F_FRAG) {
+		/* The fragment goes; its references stay with us. */
+		held = *cb;
+		whole = vcmp_reasm(vdev, peer, skb, &d, &proto);
+		if (!whole) {
+			vcmp_rx_release(vdev, &held);
+			return;
+		}
+		skb = whole;
+		cb = VCMP_CB(skb);
+		*cb = held;
+		d.proto = proto;
+	}
 	skb_reset_network_header(skb);
 	rcu_read_lock();
 	why = vcmp_rx_check_inner(peer, skb, d.proto);

@@ -14,10 +14,13 @@
 #include <linux/ipv6.h>
 #include <linux/ktime.h>
 #include <net/icmp.h>
+#include <net/ip.h>
 
 #include "compat.h"
 #include "device.h"
+#include "frag.h"
 #include "mtu.h"
+#include "pmtud.h"
 #include "send.h"
 #include "skb_cb.h"
 #include "socket.h"
@@ -84,6 +87,7 @@ static void vcmp_xmit_finish(struct sk_buff *skb, int err)
 	struct vcmp_link *link = cb->link;
 	struct vcmp_dev *vdev = peer->vdev;
 	struct net_device *dev = vdev->dev;
+	bool df = cb->df;
 	int ret;
 
 	if (unlikely(err)) {
@@ -97,7 +101,7 @@ static void vcmp_xmit_finish(struct sk_buff *skb, int err)
 	/* The socket layer owns skb->cb from here: keep the references. */
 	vcmp_sa_put(cb->sa);
 	local_bh_disable();
-	ret = vcmp_socket_send(vdev, link, skb);
+	ret = vcmp_socket_send(vdev, link, skb, df);
 	local_bh_enable();
 	/* Sent packets are counted in dev->tstats by iptunnel_xmit(). */
 	if (ret) {
@@ -112,6 +116,7 @@ static void vcmp_xmit_finish(struct sk_buff *skb, int err)
 static void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
 			      struct vcmp_link *link)
 {
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
 	struct vcmp_data_hdr d = {
 		.proto = skb->protocol == htons(ETH_P_IP) ?
 			 VCMP_PROTO_IPV4 : VCMP_PROTO_IPV6,
@@ -122,77 +127,182 @@ static void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
 		.segment_id	= READ_ONCE(peer->segment),
 		.peer_seq	= (u32)atomic_inc_return(&peer->tx_peer_seq),
 		.link_seq	= (u32)atomic_inc_return(&link->tx_seq),
-		.tstamp		= (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC),
+		.tstamp		= vcmp_now_us(),
 	};
 
+	if (cb->frag) {
+		h.flags |= VCMP_F_FRAG;
+		d.frag_more = cb->frag_more;
+		d.frag_index = cb->frag_index;
+		d.frag_id = cb->frag_id;
+		d.frag_offset = cb->frag_off;
+	}
 	vcmp_data_hdr_encode(&d, skb_push(skb, VCMP_DATA_HDR_LEN));
 	vcmp_hdr_encode(&h, skb_push(skb, VCMP_HDR_LEN));
 }
 
-/* Send one (non-GSO) inner packet to @peer; consumes @skb. */
-static void vcmp_xmit_one(struct vcmp_dev *vdev, struct vcmp_peer *peer,
-			  struct sk_buff *skb)
+/**
+ * vcmp_send_prepare - take what sending a VCMP packet on @link needs
+ * @peer: the peer
+ * @link: one of its links
+ * @skb: the VCMP packet, skb->data at the VCMP header; VCMP_CB(skb)->df
+ *	and ->frag* as wanted, the rest of the cb is overwritten
+ * @tag: if not NULL, receives the first VCMP_PMTUD_TAG_LEN bytes of the
+ *	UDP payload the packet will have (ESP SPI and sequence number, or
+ *	the plain VCMP header)
+ *
+ * Takes references on @peer, @link and the outbound SA and an ESP
+ * sequence number. Context: bottom halves disabled, RCU read section.
+ * Return: 0 (the caller continues with vcmp_send_prepared()), or a
+ * negated enum vcmp_stat why not: the caller counts it and frees @skb.
+ */
+int vcmp_send_prepare(struct vcmp_peer *peer, struct vcmp_link *link,
+		      struct sk_buff *skb, u8 *tag)
 {
 	struct vcmp_skb_cb *cb = VCMP_CB(skb);
-	struct vcmp_link *link;
+	struct vcmp_dev *vdev = peer->vdev;
 	struct vcmp_sa *sa = NULL;
-	enum vcmp_stat why;
 	u64 seq = 0;
-	int err;
 
-	memset(cb, 0, sizeof(*cb));
-	link = vcmp_pick_link(peer);
-	if (unlikely(!link)) {
-		why = VCMP_STAT_TX_DROP_NO_LINK;
-		goto drop;
-	}
+	cb->crypto_tmp = NULL;
+	cb->sa = NULL;
+	cb->peer = NULL;
+	cb->link = NULL;
+	cb->seq = 0;
 	if (peer->suite != VCMP_SUITE_PLAIN) {
 		sa = rcu_dereference_bh(peer->tx_sa);
-		if (unlikely(!sa || !vcmp_sa_get(sa))) {
-			why = VCMP_STAT_TX_DROP_NO_SA;
-			goto drop;
-		}
+		if (unlikely(!sa || !vcmp_sa_get(sa)))
+			return -VCMP_STAT_TX_DROP_NO_SA;
 		seq = atomic64_inc_return(&sa->tx_seq);
 		if (unlikely(!seq)) {
 			/* Never reuse a sequence number, hence an IV. */
 			atomic64_set(&sa->tx_seq, U64_MAX);
 			vcmp_sa_put(sa);
-			why = VCMP_STAT_TX_DROP_SEQ_EXHAUSTED;
-			goto drop;
+			return -VCMP_STAT_TX_DROP_SEQ_EXHAUSTED;
 		}
+	}
+	cb->peer = vcmp_peer_get(peer);
+	cb->link = vcmp_link_get(link);
+	if (unlikely(!cb->peer || !cb->link)) {
+		vcmp_sa_put(sa);
+		vcmp_link_put(cb->link);
+		vcmp_peer_put(cb->peer);
+		return -VCMP_STAT_TX_DROP_NO_LINK;
 	}
 	vcmp_inflight_get(vdev);
 	cb->sa = sa;
-	cb->peer = vcmp_peer_get(peer);
-	cb->link = vcmp_link_get(link);
 	cb->seq = seq;
-	if (unlikely(!cb->peer || !cb->link)) {
-		vcmp_xmit_release(vdev, skb);
-		why = VCMP_STAT_TX_DROP_NO_LINK;
-		goto drop;
+	if (tag) {
+		if (sa) {
+			vcmp_put_be32(tag, sa->spi);
+			vcmp_put_be32(tag + 4, (u32)seq);
+		} else {
+			memcpy(tag, skb->data, VCMP_PMTUD_TAG_LEN);
+		}
 	}
+	return 0;
+}
 
-	if (unlikely(skb_cow_head(skb, LL_MAX_HEADER + VCMP_MAX_OVERHEAD))) {
-		vcmp_xmit_release(vdev, skb);
-		why = VCMP_STAT_TX_DROP_NOMEM;
-		goto drop;
-	}
-	vcmp_push_headers(skb, peer, link);
+/**
+ * vcmp_send_prepared - encrypt and send a packet vcmp_send_prepare() took
+ * @skb: the packet; consumed, drops counted
+ */
+void vcmp_send_prepared(struct sk_buff *skb)
+{
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
+	struct vcmp_sa *sa = cb->sa;
+	int err;
 
 	if (!sa) {
 		vcmp_xmit_finish(skb, 0);
 		return;
 	}
-	err = vcmp_esp_encrypt(&sa->aead, skb, sa->spi, seq, vcmp_xmit_finish);
-	if (err == -EINPROGRESS)
-		return;
-	vcmp_xmit_finish(skb, err);
+	err = vcmp_esp_encrypt(&sa->aead, skb, sa->spi, cb->seq,
+			       vcmp_xmit_finish);
+	if (err != -EINPROGRESS)
+		vcmp_xmit_finish(skb, err);
+}
+
+/* Send one inner packet (or VCMP fragment of one) to @peer; consumes @skb. */
+static void vcmp_xmit_one(struct vcmp_dev *vdev, struct vcmp_peer *peer,
+			  struct sk_buff *skb)
+{
+	struct vcmp_link *link;
+	int why;
+
+	link = vcmp_pick_link(peer);
+	if (unlikely(!link)) {
+		why = VCMP_STAT_TX_DROP_NO_LINK;
+		goto drop;
+	}
+	if (unlikely(skb_cow_head(skb, LL_MAX_HEADER + VCMP_MAX_OVERHEAD))) {
+		why = VCMP_STAT_TX_DROP_NOMEM;
+		goto drop;
+	}
+	vcmp_push_headers(skb, peer, link);
+	why = -vcmp_send_prepare(peer, link, skb, NULL);
+	if (unlikely(why))
+		goto drop;
+	vcmp_send_prepared(skb);
 	return;
 
 drop:
 	vcmp_stats_inc(vdev->stats, why);
 	DEV_STATS_INC(vdev->dev, tx_errors);
 	kfree_skb(skb);
+}
+
+/* Send a list of packets (skb->next chained) built from one; consumes it. */
+static void vcmp_xmit_list(struct vcmp_dev *vdev, struct vcmp_peer *peer,
+			   struct sk_buff *list)
+{
+	struct sk_buff *skb, *next;
+
+	skb_list_walk_safe(list, skb, next) {
+		skb_mark_not_on_list(skb);
+		vcmp_xmit_one(vdev, peer, skb);
+	}
+}
+
+/*
+ * An inner packet larger than @mtu (frag.c explains the rules): fragment
+ * it, split it, or refuse it with ICMP. Consumes @skb.
+ */
+static void vcmp_xmit_oversize(struct vcmp_dev *vdev, struct vcmp_peer *peer,
+			       struct sk_buff *skb, unsigned int mtu)
+{
+	struct sk_buff *list;
+	bool ipv4 = skb->protocol == htons(ETH_P_IP);
+	bool df = !ipv4 || (ip_hdr(skb)->frag_off & htons(IP_DF));
+	int err;
+
+	if (ipv4 && !df && ip_hdr(skb)->ihl == 5) {
+		err = vcmp_frag_ip(skb, mtu, &list);
+		if (err)
+			goto drop;
+		vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_FRAG_IP);
+		vcmp_xmit_list(vdev, peer, list);
+		return;
+	}
+	if (df && !vcmp_df_flow_seen(vdev, skb)) {
+		/* The first of its flow: the sender learns the MTU. */
+		vcmp_too_big(skb, mtu);
+		vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_DROP_TOO_BIG);
+		DEV_STATS_INC(vdev->dev, tx_errors);
+		kfree_skb(skb);
+		return;
+	}
+	err = vcmp_frag_split(peer, skb, mtu, &list);
+	if (err)
+		goto drop;
+	vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_VCMP_FRAG);
+	vcmp_xmit_list(vdev, peer, list);
+	return;
+
+drop:
+	vcmp_stats_inc(vdev->stats, err == -ENOMEM ? VCMP_STAT_TX_DROP_NOMEM :
+						    VCMP_STAT_TX_DROP_TOO_BIG);
+	DEV_STATS_INC(vdev->dev, tx_errors);
 }
 
 netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -237,16 +347,14 @@ netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
 			kfree_skb(skb);
 			continue;
 		}
+		memset(VCMP_CB(skb), 0, sizeof(struct vcmp_skb_cb));
 		mtu = vcmp_path_mtu(dev, peer);
-		if (unlikely(vcmp_too_big(skb, mtu))) {
-			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_DROP_TOO_BIG);
-			DEV_STATS_INC(dev, tx_errors);
-			kfree_skb(skb);
-			continue;
-		}
 		if (unlikely(vcmp_mss_clamp_skb(skb, mtu)))
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_MSS_CLAMPED);
-		vcmp_xmit_one(vdev, peer, skb);
+		if (unlikely(skb->len > mtu))
+			vcmp_xmit_oversize(vdev, peer, skb, mtu);
+		else
+			vcmp_xmit_one(vdev, peer, skb);
 	}
 	return NETDEV_TX_OK;
 

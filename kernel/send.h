@@ -5,8 +5,22 @@
 #ifndef _VCMP_SEND_H
 #define _VCMP_SEND_H
 
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/netdevice.h>
 
+struct vcmp_link;
+struct vcmp_peer;
+
 netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev);
+int vcmp_send_prepare(struct vcmp_peer *peer, struct vcmp_link *link,
+		      struct sk_buff *skb, u8 *tag);
+void vcmp_send_prepared(struct sk_buff *skb);
+
+/* The sender's clock in VCMP headers: microseconds, wrapping. */
+static inline u32 vcmp_now_us(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
 
 #endif /* _VCMP_SEND_H */

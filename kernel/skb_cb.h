@@ -23,6 +23,12 @@ struct vcmp_sa;
  *	NULL for plain peers
  * @link: the link it is sent on or arrived on; referenced
  * @seq: ESP sequence number (64-bit, ESN)
+ * @frag_off: a VCMP fragment's byte offset in the inner packet
+ * @frag_id: a VCMP fragment's fragment id
+ * @frag_index: a VCMP fragment's index
+ * @frag: transmit: send as a VCMP fragment (the fields above are valid)
+ * @frag_more: transmit: more fragments follow
+ * @df: transmit: set DF on the underlay packet (PMTU probes)
  */
 struct vcmp_skb_cb {
 	void *crypto_tmp;
@@ -30,6 +36,12 @@ struct vcmp_skb_cb {
 	struct vcmp_sa *sa;
 	struct vcmp_link *link;
 	u64 seq;
+	u16 frag_off;
+	u16 frag_id;
+	u8 frag_index;
+	u8 frag:1;
+	u8 frag_more:1;
+	u8 df:1;
 };
 
 static inline struct vcmp_skb_cb *VCMP_CB(struct sk_buff *skb)

@@ -16,6 +16,7 @@
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <net/dst_cache.h>
+#include <net/ip.h>
 #include <net/ip6_route.h>
 #include <net/ipv6_stubs.h>
 #include <net/route.h>
@@ -23,6 +24,7 @@
 
 #include "device.h"
 #include "peer.h"
+#include "pmtud.h"
 #include "receive.h"
 #include "socket.h"
 #include "stats.h"
@@ -40,6 +42,8 @@ static int vcmp_sock_create(struct vcmp_dev *vdev, struct udp_port_cfg *pcfg,
 		.sk_user_data	= vdev,
 		.encap_type	= 1,
 		.encap_rcv	= vcmp_receive,
+		/* Every ICMP error about our datagrams passes here first. */
+		.encap_err_lookup = vcmp_pmtud_icmp_lookup,
 	};
 	struct net *net = dev_net(vdev->dev);
 	struct socket *sock;
@@ -138,7 +142,8 @@ void vcmp_socket_close(struct vcmp_dev *vdev)
 }
 
 static int vcmp_send4(struct vcmp_dev *vdev, struct vcmp_link *link,
-		      const union vcmp_sockaddr *remote, struct sk_buff *skb)
+		      const union vcmp_sockaddr *remote, struct sk_buff *skb,
+		      bool df)
 {
 	struct net_device *dev = vdev->dev;
 	struct flowi4 fl4 = {
@@ -169,8 +174,8 @@ static int vcmp_send4(struct vcmp_dev *vdev, struct vcmp_link *link,
 		dst_cache_set_ip4(&link->dst_cache, &rt->dst, fl4.saddr);
 	}
 	udp_tunnel_xmit_skb(rt, sk, skb, fl4.saddr, fl4.daddr, 0,
-			    ip4_dst_hoplimit(&rt->dst), 0, fl4.fl4_sport,
-			    fl4.fl4_dport, false, false);
+			    ip4_dst_hoplimit(&rt->dst), df ? htons(IP_DF) : 0,
+			    fl4.fl4_sport, fl4.fl4_dport, false, false);
 	return 0;
 }
 
@@ -220,13 +225,15 @@ static int vcmp_send6(struct vcmp_dev *vdev, struct vcmp_link *link,
  * @vdev: the device
  * @link: the link: its remote endpoint, local address and route cache
  * @skb: UDP payload (ESP or plain VCMP); consumed in every case
+ * @df: set DF (IPv4; IPv6 routers never fragment): PMTU probes, which
+ *	must not be fragmented on the way or by the local stack
  *
  * Context: softirq or process context with bottom halves disabled.
  * Return: 0, or the negated enum vcmp_stat that explains the drop (the
  * caller counts it).
  */
 int vcmp_socket_send(struct vcmp_dev *vdev, struct vcmp_link *link,
-		     struct sk_buff *skb)
+		     struct sk_buff *skb, bool df)
 {
 	union vcmp_sockaddr remote;
 	int ret;
@@ -238,7 +245,7 @@ int vcmp_socket_send(struct vcmp_dev *vdev, struct vcmp_link *link,
 	skb_set_inner_network_header(skb, 0);
 	rcu_read_lock_bh();
 	if (remote.sa.sa_family == AF_INET)
-		ret = vcmp_send4(vdev, link, &remote, skb);
+		ret = vcmp_send4(vdev, link, &remote, skb, df);
 #if IS_ENABLED(CONFIG_IPV6)
 	else if (remote.sa.sa_family == AF_INET6)
 		ret = vcmp_send6(vdev, link, &remote, skb);

@@ -26,6 +26,6 @@ int vcmp_socket_open(struct vcmp_dev *vdev, u16 port, struct vcmp_socks *out);
 void vcmp_socket_publish(struct vcmp_dev *vdev, struct vcmp_socks *socks);
 void vcmp_socket_close(struct vcmp_dev *vdev);
 int vcmp_socket_send(struct vcmp_dev *vdev, struct vcmp_link *link,
-		     struct sk_buff *skb);
+		     struct sk_buff *skb, bool df);
 
 #endif /* _VCMP_SOCKET_H */

@@ -7,9 +7,9 @@
 #include <linux/string.h>
 
 #include "device.h"
+#include "frag.h"
 #include "stats.h"
 
-/* Indexed by enum vcmp_stat; these are the names "ethtool -S" prints. */
 /* Indexed by enum vcmp_stat; these are the names "ethtool -S" prints. */
 static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_RX_NAT_KEEPALIVE]	= "rx_nat_keepalive",
@@ -39,6 +39,27 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_TX_DROP_TOO_BIG]	= "tx_drop_too_big",
 	[VCMP_STAT_TX_MSS_CLAMPED]	= "tx_mss_clamped",
 	[VCMP_STAT_RX_MSS_CLAMPED]	= "rx_mss_clamped",
+	[VCMP_STAT_PMTUD_PROBE_TX]	= "pmtud_probe_tx",
+	[VCMP_STAT_PMTUD_PROBE_RX]	= "pmtud_probe_rx",
+	[VCMP_STAT_PMTUD_ACK_RX]	= "pmtud_ack_rx",
+	[VCMP_STAT_PMTUD_TIMEOUT]	= "pmtud_timeout",
+	[VCMP_STAT_RX_DROP_BAD_PROBE]	= "rx_drop_bad_probe",
+	[VCMP_STAT_ICMP_PMTU_OK]	= "icmp_pmtu_ok",
+	[VCMP_STAT_ICMP_DROP_UNMATCHED]	= "icmp_drop_unmatched",
+	[VCMP_STAT_ICMP_DROP_BAD_MTU]	= "icmp_drop_bad_mtu",
+	[VCMP_STAT_TX_FRAG_IP]		= "tx_frag_ip",
+	[VCMP_STAT_TX_VCMP_FRAG]	= "tx_vcmp_frag",
+	[VCMP_STAT_RX_REASM_OK]		= "rx_reasm_ok",
+	[VCMP_STAT_RX_REASM_FRAGS]	= "rx_reasm_frags",
+	[VCMP_STAT_RX_DROP_REASM_TIMEOUT] = "rx_drop_reasm_timeout",
+	[VCMP_STAT_RX_DROP_REASM_OVERLAP] = "rx_drop_reasm_overlap",
+	[VCMP_STAT_RX_DROP_REASM_DUP]	= "rx_drop_reasm_dup",
+	[VCMP_STAT_RX_DROP_REASM_MEM]	= "rx_drop_reasm_mem",
+	[VCMP_STAT_RX_DROP_REASM_BAD]	= "rx_drop_reasm_bad",
+};
+
+static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {
+	[VCMP_GAUGE_REASM_MEM]		= "reasm_mem",
 };
 
 struct vcmp_pcpu_stats __percpu *vcmp_stats_alloc(void)
@@ -92,13 +113,17 @@ u64 vcmp_stats_read(struct vcmp_pcpu_stats __percpu *stats,
 
 static int vcmp_get_sset_count(struct net_device *dev, int sset)
 {
-	return sset == ETH_SS_STATS ? VCMP_STAT_COUNT : -EOPNOTSUPP;
+	return sset == ETH_SS_STATS ? VCMP_STAT_COUNT + VCMP_GAUGE_COUNT :
+				      -EOPNOTSUPP;
 }
 
 static void vcmp_get_strings(struct net_device *dev, u32 sset, u8 *data)
 {
-	if (sset == ETH_SS_STATS)
-		memcpy(data, vcmp_stat_names, sizeof(vcmp_stat_names));
+	if (sset != ETH_SS_STATS)
+		return;
+	memcpy(data, vcmp_stat_names, sizeof(vcmp_stat_names));
+	memcpy(data + sizeof(vcmp_stat_names), vcmp_gauge_names,
+	       sizeof(vcmp_gauge_names));
 }
 
 static void vcmp_get_ethtool_stats(struct net_device *dev,
@@ -109,6 +134,7 @@ static void vcmp_get_ethtool_stats(struct net_device *dev,
 
 	for (i = 0; i < VCMP_STAT_COUNT; i++)
 		data[i] = vcmp_stats_read(vdev->stats, i);
+	data[VCMP_STAT_COUNT + VCMP_GAUGE_REASM_MEM] = vcmp_reasm_mem(vdev);
 }
 
 static void vcmp_get_drvinfo(struct net_device *dev,

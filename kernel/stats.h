@@ -42,6 +42,25 @@ enum vcmp_stat {
 	VCMP_STAT_TX_DROP_TOO_BIG,	/* DF/IPv6 packet over the path MTU */
 	VCMP_STAT_TX_MSS_CLAMPED,	/* TCP SYN sent with a lowered MSS */
 	VCMP_STAT_RX_MSS_CLAMPED,	/* TCP SYN received, MSS lowered */
+	/* Path MTU discovery (pmtud.c). */
+	VCMP_STAT_PMTUD_PROBE_TX,	/* PMTU probes sent */
+	VCMP_STAT_PMTUD_PROBE_RX,	/* PMTU probes received and answered */
+	VCMP_STAT_PMTUD_ACK_RX,		/* answers to our probes */
+	VCMP_STAT_PMTUD_TIMEOUT,	/* probes that got no answer in time */
+	VCMP_STAT_RX_DROP_BAD_PROBE,	/* malformed PMTU probe or answer */
+	VCMP_STAT_ICMP_PMTU_OK,		/* validated ICMP lowered a link MTU */
+	VCMP_STAT_ICMP_DROP_UNMATCHED,	/* ICMP quoting no probe of ours */
+	VCMP_STAT_ICMP_DROP_BAD_MTU,	/* ICMP MTU below minimum or too big */
+	/* Fragmentation and reassembly (frag.c). */
+	VCMP_STAT_TX_FRAG_IP,		/* inner IPv4 fragmented (RFC 791) */
+	VCMP_STAT_TX_VCMP_FRAG,		/* inner packet split in VCMP fragments */
+	VCMP_STAT_RX_REASM_OK,		/* inner packets reassembled */
+	VCMP_STAT_RX_REASM_FRAGS,	/* fragments that went into them */
+	VCMP_STAT_RX_DROP_REASM_TIMEOUT, /* fragments of incomplete packets */
+	VCMP_STAT_RX_DROP_REASM_OVERLAP, /* fragments of inconsistent packets */
+	VCMP_STAT_RX_DROP_REASM_DUP,	/* duplicate fragments */
+	VCMP_STAT_RX_DROP_REASM_MEM,	/* fragments evicted by the memory cap */
+	VCMP_STAT_RX_DROP_REASM_BAD,	/* malformed fragments */
 	VCMP_STAT_COUNT
 };
 
@@ -60,6 +79,12 @@ void vcmp_stats_inc(struct vcmp_pcpu_stats __percpu *stats,
 		    enum vcmp_stat which);
 u64 vcmp_stats_read(struct vcmp_pcpu_stats __percpu *stats,
 		    enum vcmp_stat which);
+
+/* Gauges "ethtool -S" prints after the counters. */
+enum vcmp_gauge {
+	VCMP_GAUGE_REASM_MEM,		/* bytes held for reassembly */
+	VCMP_GAUGE_COUNT
+};
 
 extern const struct ethtool_ops vcmp_ethtool_ops;
 

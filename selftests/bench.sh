@@ -5,6 +5,11 @@
 # interleaved so that drift hits every tunnel alike:
 #  - TCP goodput (iperf3) and ping RTT through vcmp (AES-GCM-128),
 #    WireGuard, and kernel xfrm ESP-in-UDP transport mode (rfc4106);
+#  - inner packets over the effective MTU: goodput of flood pings that
+#    fit, that vcmp fragments per RFC 791 and that it splits into VCMP
+#    fragments (DF);
+#  - path MTU discovery: time for a new link to find a 1400-byte hop that
+#    sends ICMP, and one that drops big packets silently (PLPMTUD);
 #  - the time and memory to configure 10,000 peers on one vcmp device.
 # Under TCG only the ratios between tunnels mean anything.
 cd "$(dirname "$0")" || exit 1
@@ -108,6 +113,87 @@ v=$(median <"$_state/vcmp.tput")
 printf 'ratio vcmp/wireguard: %s   vcmp/xfrm: %s   (targets 1.2 and 1.3)\n' \
 	"$(awk -v a="$v" -v b="$(median <"$_state/wireguard.tput")" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" \
 	"$(awk -v a="$v" -v b="$(median <"$_state/xfrm.tput")" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+
+# Inner packets over the effective MTU (1407 on this path): flood pings of
+# 1300 bytes (fit), 2000 bytes without DF (RFC 791 fragments, 2 per packet)
+# and 2000 bytes with DF from a sender that ignores PMTU (VCMP fragments).
+echo
+ip -n "$a" link set vcmp0 mtu 9000
+ip -n "$b" link set vcmp0 mtu 9000
+echo "# oversize: ${SECS}s flood ping per kind, $ROUNDS rounds"
+for r in $(seq "$ROUNDS"); do
+	for k in "fit do 1300" "rfc791 dont 2000" "vcmpfrag probe 2000"; do
+		set -- $k
+		got=$(n "$a" ping -q -f -w "$SECS" -M "$2" -s "$3" 10.1.0.2 2>/dev/null |
+			awk '/received/ { print $4 }')
+		echo "$(( ${got:-0} * $3 * 8 * 2 / SECS / 1000 ))" >>"$_state/frag-$1"
+	done
+done
+printf '%-28s %12s\n' "inner packets" "kbit/s (both ways)"
+for k in "fit 1300-byte payload" "rfc791 2000 bytes, no DF" "vcmpfrag 2000 bytes, DF"; do
+	set -- $k
+	printf '%-28s %12s\n' "${*:2}" "$(median <"$_state/frag-$1")"
+done
+n "$a" ethtool -S vcmp0 | grep -E ' (tx_frag_ip|tx_vcmp_frag|tx_drop_too_big):' | tr -s ' ' | sed 's/^/# a: /'
+n "$b" ethtool -S vcmp0 | grep -E ' (rx_reasm_ok|rx_drop_reasm_[a-z]+):' | tr -s ' ' | sed 's/^/# b: /'
+
+# Path MTU discovery: a -- r (1400 toward c) -- c; "icmp": r sends frag
+# needed; "silent": r's ICMP is dropped (a black hole, PLPMTUD).
+echo
+setup_ns r c
+ip link add p1 netns "$a" type veth peer name p1 netns "$r"
+ip link add p2 netns "$c" type veth peer name p2 netns "$r"
+ip -n "$a" addr add 203.0.113.1/28 dev p1
+ip -n "$r" addr add 203.0.113.14/28 dev p1
+ip -n "$r" addr add 203.0.113.17/28 dev p2
+ip -n "$c" addr add 203.0.113.30/28 dev p2
+for l in "$a p1" "$r p1" "$r p2" "$c p2"; do
+	set -- $l
+	ip -n "$1" link set "$2" up
+done
+ip -n "$r" link set p2 mtu 1400
+ip -n "$c" link set p2 mtu 1400
+n "$r" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$a" route add 203.0.113.16/28 via 203.0.113.14
+ip -n "$c" route add 203.0.113.0/28 via 203.0.113.17
+ip -n "$c" link add vcmp0 type vcmp
+ip -n "$c" link set vcmp0 up
+n "$c" "$VCMPCTL" peer add vcmp0 1 suite aes-gcm-128 allowed-ips 10.3.0.1/32 link 1 remote 203.0.113.1
+n "$a" "$VCMPCTL" peer add vcmp0 3 suite aes-gcm-128 allowed-ips 10.3.0.3/32
+n "$a" "$VCMPCTL" sa add vcmp0 3 0x01000031 out key "$key_ab"
+n "$c" "$VCMPCTL" sa add vcmp0 1 0x01000031 in key "$key_ab"
+n "$c" "$VCMPCTL" sa add vcmp0 1 0x01000013 out key "$key_ba"
+n "$a" "$VCMPCTL" sa add vcmp0 3 0x01000013 in key "$key_ba"
+pmtud_time() {	# link 1 of peer 3 added now; ms until discovery is done
+	local t0 t1 i
+	t0=$(date +%s%N)
+	n "$a" "$VCMPCTL" link add vcmp0 3 1 remote 203.0.113.30
+	for i in $(seq 200); do
+		n "$a" "$VCMPCTL" -j peer show vcmp0 3 | grep -q '"pmtud":"done"' && break
+		sleep 0.02
+	done
+	t1=$(date +%s%N)
+	echo "$(( (t1 - t0) / 1000000 )) $(n "$a" "$VCMPCTL" -j peer show vcmp0 3 | grep -o '"path_mtu":[0-9]*' | cut -d: -f2)"
+	n "$a" "$VCMPCTL" link del vcmp0 3 1
+}
+for mode in icmp silent; do
+	if [ "$mode" = silent ]; then
+		tc -n "$r" qdisc add dev p1 root handle 1: prio
+		tc -n "$r" filter add dev p1 parent 1: protocol ip prio 1 u32 \
+			match ip protocol 1 0xff action drop
+	fi
+	for i in $(seq "$ROUNDS"); do
+		pmtud_time >>"$_state/pmtud-$mode"
+	done
+done
+printf '%-24s %10s %10s %10s\n' "path MTU discovery" "median ms" "max ms" "found"
+for mode in icmp silent; do
+	printf '%-24s %10s %10s %10s\n' "1400-byte hop, $mode" \
+		"$(cut -d' ' -f1 "$_state/pmtud-$mode" | median)" \
+		"$(cut -d' ' -f1 "$_state/pmtud-$mode" | sort -g | tail -1)" \
+		"$(cut -d' ' -f2 "$_state/pmtud-$mode" | sort -u | tr '\n' ' ')"
+done
+echo "# (includes the vcmpctl polling, every 20 ms)"
 
 # Configuration scale: 10,000 peers, each with a link, a prefix and two SAs.
 echo

@@ -352,6 +352,8 @@ test_too_big() {
 	echo "1408-byte IPv4 ping with DF: $(grep -m1 -E 'mtu ?= ?1407' <<<"$out")"
 	n "$a" ping -n -c 1 -W 2 -M dont -s 1380 10.0.0.2 >/dev/null ||
 		fail "1408-byte ping without DF did not pass"
+	[ "$(stat_of "$a" vcmp0 tx_frag_ip)" -ge 1 ] ||
+		fail "the ping without DF was not fragmented before encapsulation"
 	n "$a" ping -n -6 -c 1 -W 2 -M do -s 1359 fd10::2 >/dev/null ||
 		fail "1407-byte IPv6 ping did not pass"
 	if out=$(n "$a" ping -n -6 -c 1 -W 2 -M do -s 1360 fd10::2 2>&1); then
@@ -406,6 +408,6 @@ run_case "wrong key: nothing delivered, counted" test_wrong_key
 run_case "inner source not in the peer's allowed-ips is dropped" test_inner_source
 run_case "rekey make-before-break under load loses nothing" test_rekey
 run_case "TCP MSS clamped to the effective MTU on SYN" test_mss_clamp
-run_case "over the effective MTU: ICMP with DF, underlay fragments without" test_too_big
+run_case "over the effective MTU: ICMP with DF, RFC 791 fragments without" test_too_big
 run_case "setconf of the running configuration loses nothing" test_setconf_hitless
 ktap_finish

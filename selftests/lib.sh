@@ -172,3 +172,25 @@ wait_for() {
 		sleep 0.1
 	done
 }
+
+# --- files for the host ---------------------------------------------------
+# export_file NAME FILE: hand FILE to the host as NAME, for checks that run
+# there (tshark on a capture). In the test VM it goes base64-encoded over
+# the third serial port (ttyS2), which selftests/vm/run.sh saves and
+# decodes; elsewhere it is copied into $VCMP_EXPORT_DIR when that is set.
+# Returns 1 when there is nowhere to put it.
+export_file() {
+	local name=$1 file=$2
+	if [ -e "$LIB_DIR/.vm-image" ] && [ -c /dev/ttyS2 ]; then
+		{
+			echo "VCMP-FILE-BEGIN $name"
+			base64 "$file"
+			echo "VCMP-FILE-END $name"
+		} >/dev/ttyS2
+	elif [ -n "${VCMP_EXPORT_DIR:-}" ]; then
+		mkdir -p "$VCMP_EXPORT_DIR"
+		cp "$file" "$VCMP_EXPORT_DIR/$name"
+	else
+		return 1
+	fi
+}

@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitramfs.sh KROOT KVER KO SELFTESTS TOOLS OUT
+# mkinitramfs.sh KROOT KVER KO SELFTESTS TOOLS OUT [IP_PLUGINS]
 #
-# TOOLS is a colon-separated list of the project's own programs to include.
+# TOOLS is a colon-separated list of the project's own programs to include;
+# IP_PLUGINS one of iproute2 link plugins (link_<kind>.so), installed where
+# the host's ip(8), which the VM runs, loads them from.
 #
 # Build the test VM's root filesystem as an uncompressed newc cpio (the
 # kernel unpacks gzip slowly under TCG): busybox for the basics, the host's
@@ -11,7 +13,7 @@
 # the freshly built vcmp.ko under extra/, the selftests and vcmpctl.
 set -euo pipefail
 
-kroot=$1 kver=$2 ko=$3 selftests=$4 tools=$5 out=$6
+kroot=$1 kver=$2 ko=$3 selftests=$4 tools=$5 out=$6 ip_plugins=${7:-}
 here=$(cd "$(dirname "$0")" && pwd)
 
 root=$(mktemp -d)
@@ -53,6 +55,17 @@ for p in "${progs[@]}" "${own[@]}"; do
 	copy_lib "$path"
 done
 ln -sf nc.openbsd "$root/usr/bin/nc"
+# ip's plugin directory is compiled into it (Debian: /usr/lib/<multiarch>/ip).
+if [ -n "$ip_plugins" ]; then
+	ip_lib=$(strings "$(command -v ip)" | grep -E '^/usr/lib[^ ]*/ip$' | head -n1) || true
+	[ -n "$ip_lib" ] || ip_lib=/usr/lib/$(gcc -print-multiarch)/ip
+	mkdir -p "$root$ip_lib"
+	IFS=: read -r -a plugins <<<"$ip_plugins"
+	for p in "${plugins[@]}"; do
+		cp "$p" "$root$ip_lib/"
+		copy_lib "$p"
+	done
+fi
 # The kernel runs /sbin/modprobe for module autoloading.
 for p in modprobe insmod rmmod lsmod depmod modinfo; do
 	ln -sf ../bin/"$p" "$root/usr/sbin/$p"
@@ -85,7 +98,9 @@ depmod -b "$root" "$kver"
 
 # Tests and init.
 cp -r "$selftests" "$root/selftests"
-rm -rf "$root/selftests/vm" "$root/selftests/unit"
+rm -rf "$root/selftests/vm" "$root/selftests/unit" "$root/selftests/host"
+# Tells tests that what this image ships (the ip plugin...) must be there.
+echo "vcmp test VM image" >"$root/selftests/.vm-image"
 cp "$here/init" "$root/init"
 chmod +x "$root/init"
 

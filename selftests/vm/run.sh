@@ -39,6 +39,7 @@ die() { echo "vm: $*" >&2; exit 1; }
 
 # vcmpctl and the test helpers run inside the VM with the host's libraries.
 make -s -C "$src/tools/vcmpctl" >&2 || die "vcmpctl build failed"
+make -s -C "$src/tools/iproute2" >&2 || die "iproute2 plugin build failed"
 make -s -C "$src/selftests" tools >&2 || die "selftest tools build failed"
 
 # build_module KVER: out-of-tree build in a private copy, W=1 and sparse,
@@ -57,9 +58,12 @@ build_module() {
 	echo "$b/kernel/vcmp.ko"
 }
 
-# boot KVER INITRD MODE RESULTS CONSOLE_LOG CPU: run qemu until poweroff.
+# boot KVER INITRD MODE RESULTS CONSOLE_LOG CPU [FILES]: run qemu until
+# poweroff. FILES receives what tests export (ttyS2, see export_file in
+# lib.sh).
 boot() {
-	local kver=$1 initrd=$2 vmmode=$3 results=$4 console=$5 vcpu=$6 serial0
+	local kver=$1 initrd=$2 vmmode=$3 results=$4 console=$5 vcpu=$6
+	local files=${7:-/dev/null} serial0
 	local append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4"
 	append+=" vcmptest.mode=$vmmode vcmptest.tests=${tests// /,} ${QEMU_APPEND:-}"
 	if [ "$vmmode" = test ]; then
@@ -71,6 +75,7 @@ boot() {
 		-machine q35 -accel tcg,thread=single -cpu "$vcpu" -smp 2 -m 1G \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-monitor none -serial "$serial0" -serial "file:$results" \
+		-serial "file:$files" \
 		-kernel "$cache/kernels/$kver/root/boot/vmlinuz-$kver" \
 		-initrd "$initrd" -append "$append"
 }
@@ -86,7 +91,8 @@ for series in $(for e in $kernels; do series_of "$e"; done | sort -u); do
 	ko=$(build_module "$kver") || die "module build failed for $kver"
 	initrd=$work/$kver.cpio
 	"$here/mkinitramfs.sh" "$cache/kernels/$kver/root" "$kver" "$ko" \
-		"$src/selftests" "$src/tools/vcmpctl/vcmpctl:$src/selftests/tools/espinudp:$src/selftests/tools/vcmpforge" "$initrd" ||
+		"$src/selftests" "$src/tools/vcmpctl/vcmpctl:$src/selftests/tools/espinudp:$src/selftests/tools/vcmpforge" "$initrd" \
+		"$src/tools/iproute2/link_vcmp.so" ||
 		die "initramfs failed for $kver"
 	kvers[$series]=$kver
 	initrds[$series]=$initrd
@@ -112,7 +118,7 @@ for e in $kernels; do
 	vcpu=$(cpu_of "$e")
 	kver=${kvers[$series]}
 	boot "$kver" "${initrds[$series]}" test "$work/$kver-$vcpu.results" \
-		"$work/$kver-$vcpu.console" "$vcpu" &
+		"$work/$kver-$vcpu.console" "$vcpu" "$work/$kver-$vcpu.files" &
 	pids[$e]=$!
 done
 
@@ -124,6 +130,11 @@ for e in $kernels; do
 	wait "${pids[$e]}"
 	qrc=$?
 	res=$work/$kver-$vcpu.results con=$work/$kver-$vcpu.console
+	# Checks that run on the host against files the tests exported (tshark
+	# on captures): their KTAP joins the VM's, after its marker line.
+	if [ -s "$work/$kver-$vcpu.files" ]; then
+		"$here/host-checks.sh" "$work/$kver-$vcpu.files" "$work/$kver-$vcpu.d" >>"$res" 2>&1
+	fi
 	say "kernel $kver (-cpu $vcpu)"
 	grep -v '^VCMP-VM-DONE' "$res" 2>/dev/null
 	# Count test cases: nested case lines, plus a test that failed
@@ -149,6 +160,9 @@ done
 
 if [ "$keep" = 1 ]; then
 	cp "$work"/*.results "$work"/*.console "$logdir/" 2>/dev/null
+	for d in "$work"/*.d; do
+		[ -d "$d" ] && rm -rf "$logdir/$(basename "$d")" && cp -r "$d" "$logdir/"
+	done
 	say "VM logs kept in $logdir"
 fi
 say "$skipped skipped"

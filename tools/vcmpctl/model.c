@@ -446,6 +446,21 @@ void format_prefix(const struct vprefix *p, char *buf, size_t size)
 	snprintf(buf, size, "%s/%u", a, p->cidr);
 }
 
+/* Name of a path MTU discovery state (enum vcmp_nl_pmtud). */
+const char *pmtud_name(unsigned int state)
+{
+	static const char *const names[] = {
+		[VCMP_NL_PMTUD_OFF] = "off",
+		[VCMP_NL_PMTUD_PROBING] = "probing",
+		[VCMP_NL_PMTUD_SEARCHING] = "searching",
+		[VCMP_NL_PMTUD_DONE] = "done",
+		[VCMP_NL_PMTUD_FLOOR] = "floor",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] :
+							  "unknown";
+}
+
 void format_link(const struct vlink *link, char *buf, size_t size)
 {
 	char ep[ENDPOINT_STRLEN], local[ADDR_STRLEN], name[IF_NAMESIZE];
@@ -590,6 +605,8 @@ static struct nla_policy link_policy[VCMP_A_LINK_MAX + 1] = {
 	[VCMP_A_LINK_REMOTE_PORT] = { .type = NLA_U16 },
 	[VCMP_A_LINK_MTU] = { .type = NLA_U32 },
 	[VCMP_A_LINK_PACKET_MTU] = { .type = NLA_U32 },
+	[VCMP_A_LINK_PATH_MTU] = { .type = NLA_U32 },
+	[VCMP_A_LINK_PMTUD] = { .type = NLA_U8 },
 };
 
 static struct nla_policy sa_policy[VCMP_A_SA_MAX + 1] = {
@@ -648,6 +665,12 @@ int parse_link_nest(struct nlattr *nest, uint32_t *peer_id,
 		link->mtu = nla_get_u32(tb[VCMP_A_LINK_MTU]);
 	if (tb[VCMP_A_LINK_PACKET_MTU])
 		link->packet_mtu = nla_get_u32(tb[VCMP_A_LINK_PACKET_MTU]);
+	if (tb[VCMP_A_LINK_PATH_MTU])
+		link->path_mtu = nla_get_u32(tb[VCMP_A_LINK_PATH_MTU]);
+	if (tb[VCMP_A_LINK_PMTUD]) {
+		link->pmtud = nla_get_u8(tb[VCMP_A_LINK_PMTUD]);
+		link->has_pmtud = true;
+	}
 	return 0;
 }
 
@@ -770,6 +793,11 @@ void print_peer_text(const struct vpeer *peer)
 	for (i = 0; i < peer->nlinks; i++) {
 		format_link(&peer->links[i], buf, sizeof(buf));
 		printf("  link %u: %s\n", peer->links[i].id, buf);
+		if (peer->links[i].has_pmtud)
+			printf("    path mtu: %u (pmtud %s), packet mtu %u\n",
+			       peer->links[i].path_mtu,
+			       pmtud_name(peer->links[i].pmtud),
+			       peer->links[i].packet_mtu);
 	}
 	for (k = 0; k < peer->nsas; k++)
 		printf("  sa: 0x%08x %s\n", peer->sas[k].spi,
@@ -799,6 +827,10 @@ void print_link_json(struct json *j, const char *key, const struct vlink *link)
 		json_uint(j, "mtu", link->mtu);
 	if (link->packet_mtu)
 		json_uint(j, "packet_mtu", link->packet_mtu);
+	if (link->path_mtu)
+		json_uint(j, "path_mtu", link->path_mtu);
+	if (link->has_pmtud)
+		json_str(j, "pmtud", pmtud_name(link->pmtud));
 	json_obj_end(j);
 }
 

@@ -42,6 +42,9 @@ struct vlink {
 	uint32_t ifindex;	/* 0: any */
 	uint32_t mtu;		/* underlay MTU set by hand, 0: none */
 	uint32_t packet_mtu;	/* replies: largest inner packet */
+	uint32_t path_mtu;	/* replies: underlay MTU in use */
+	bool has_pmtud;
+	uint8_t pmtud;		/* replies: enum vcmp_nl_pmtud */
 };
 
 /* An SA; the key only when read from the command line or a file. */
@@ -124,6 +127,7 @@ void format_endpoint(const struct vaddr *addr, uint16_t port, char *buf,
 		     size_t size);
 void format_prefix(const struct vprefix *p, char *buf, size_t size);
 /* "remote ENDPOINT [local ADDR] [dev IFNAME]", as parse_link() reads. */
+const char *pmtud_name(unsigned int state);
 void format_link(const struct vlink *link, char *buf, size_t size);
 
 /* Netlink: the peer, link and SA nests of requests. */

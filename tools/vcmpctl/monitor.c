@@ -43,6 +43,7 @@ static const char *const event_names[] = {
 	[VCMP_CMD_LINK_DEL_NTF] = "link-del",
 	[VCMP_CMD_SA_NEW_NTF] = "sa-new",
 	[VCMP_CMD_SA_DEL_NTF] = "sa-del",
+	[VCMP_CMD_LINK_CHANGE_NTF] = "link-change",
 };
 
 /* What an event is about, read from its attributes. */
@@ -64,6 +65,7 @@ static const char *event_verb(uint8_t cmd)
 	case VCMP_CMD_SA_NEW_NTF:
 		return "added";
 	case VCMP_CMD_PEER_SET_NTF:
+	case VCMP_CMD_LINK_CHANGE_NTF:
 		return "changed";
 	default:
 		return "deleted";
@@ -93,6 +95,12 @@ static void event_text(const struct event *e)
 			format_link(&e->link, buf, sizeof(buf));
 			printf(": %s", buf);
 		}
+		break;
+	case VCMP_CMD_LINK_CHANGE_NTF:
+		printf("peer %u link %u %s: path mtu %u (pmtud %s), packet mtu %u",
+		       e->peer_id, e->link.id, event_verb(e->cmd),
+		       e->link.path_mtu, pmtud_name(e->link.pmtud),
+		       e->link.packet_mtu);
 		break;
 	default:
 		printf("peer %u sa 0x%08x %s %s", e->peer_id, e->sa.spi,
@@ -124,6 +132,7 @@ static void event_json(const struct event *e)
 		json_obj_end(&j);
 		break;
 	case VCMP_CMD_LINK_NEW_NTF:
+	case VCMP_CMD_LINK_CHANGE_NTF:
 		json_uint(&j, "peer_id", e->peer_id);
 		print_link_json(&j, "link", &e->link);
 		break;
@@ -164,6 +173,7 @@ static int event_parse(struct nlmsghdr *nlh, struct event *e)
 		return parse_peer_nest(tb[VCMP_A_PEER], &e->peers);
 	case VCMP_CMD_LINK_NEW_NTF:
 	case VCMP_CMD_LINK_DEL_NTF:
+	case VCMP_CMD_LINK_CHANGE_NTF:
 		if (!tb[VCMP_A_LINK])
 			return -EBADMSG;
 		return parse_link_nest(tb[VCMP_A_LINK], &e->peer_id, &e->link);

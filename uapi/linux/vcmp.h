@@ -109,6 +109,15 @@ enum {
 	VCMP_A_PEER_MAX = (__VCMP_A_PEER_MAX - 1)
 };
 
+/* Path MTU discovery state of a link (VCMP_A_LINK_PMTUD). */
+enum vcmp_nl_pmtud {
+	VCMP_NL_PMTUD_OFF,		/* MTU set by hand, no discovery */
+	VCMP_NL_PMTUD_PROBING,		/* RFC 1191: probing a size */
+	VCMP_NL_PMTUD_SEARCHING,	/* RFC 4821: blind binary search */
+	VCMP_NL_PMTUD_DONE,		/* the path MTU is confirmed */
+	VCMP_NL_PMTUD_FLOOR,		/* nothing answered: at the floor */
+};
+
 /* One underlay path to a peer. */
 enum {
 	VCMP_A_LINK_PEER_ID = 1,	/* u32, non-zero */
@@ -120,6 +129,8 @@ enum {
 	VCMP_A_LINK_REMOTE_PORT,	/* u16, 0 for the device's port */
 	VCMP_A_LINK_MTU,		/* u32, underlay MTU set by hand */
 	VCMP_A_LINK_PACKET_MTU,		/* u32, replies: largest inner packet */
+	VCMP_A_LINK_PATH_MTU,		/* u32, replies: underlay MTU in use */
+	VCMP_A_LINK_PMTUD,		/* u8, replies: enum vcmp_nl_pmtud */
 
 	__VCMP_A_LINK_MAX,
 	VCMP_A_LINK_MAX = (__VCMP_A_LINK_MAX - 1)
@@ -163,6 +174,7 @@ enum vcmp_cmd {
 	VCMP_CMD_LINK_DEL_NTF,
 	VCMP_CMD_SA_NEW_NTF,
 	VCMP_CMD_SA_DEL_NTF,
+	VCMP_CMD_LINK_CHANGE_NTF,	/* path MTU of a link changed */
 
 	__VCMP_CMD_MAX,
 	VCMP_CMD_MAX = (__VCMP_CMD_MAX - 1)
