@@ -212,8 +212,9 @@ later() {
 	echo "$*" >>"$_state/later.$BASHPID"
 }
 soft_end() {
-	[ -s "$_state/later.$BASHPID" ] || return 0
-	fail "$(wc -l <"$_state/later.$BASHPID") check(s) failed: $(tr '\n' ';' <"$_state/later.$BASHPID")"
+	local f=$_state/later.$BASHPID	# not inside $(): another BASHPID there
+	[ -s "$f" ] || return 0
+	fail "$(wc -l <"$f") check(s) failed: $(tr '\n' ';' <"$f")"
 }
 
 # stat_test NS COUNTER OP VALUE: test(1) on a counter read now (for
@@ -474,7 +475,8 @@ test_floor() {
 # --- c. forged ICMP ----------------------------------------------------------
 # The path is 1500 all the way and b's answers are delayed by 100 ms (netem
 # on b's wan0), so that a probe is still outstanding when vcmpforge, on r,
-# quotes it: r sees the probe at once, its ICMP is not delayed.
+# quotes it: r sees the probe at once, its ICMP is not delayed. Only a
+# discovers (b's link MTU is set by hand).
 
 # relink: a's link 1 again, so that PMTUD starts again; vcmpforge is
 # already sniffing on r (started by the caller).
@@ -531,7 +533,9 @@ test_spoof() {
 	net "$uf" 1500
 	tc -n "$b" qdisc add dev wan0 root netem delay 100ms limit 10000
 	vcmp_sites "$SUITE" 1500
-	add_link b 1
+	# b's link with its MTU set by hand: b sends no probes, so a sends no
+	# answers, which look like probes (same size, encrypted) to the sniffer.
+	add_link b 1 mtu 1500
 
 	# Positive control: the same forging, with a valid MTU, is honoured.
 	ok0=$(st "$a" icmp_pmtu_ok)
