@@ -16,11 +16,9 @@
  * the effective MTU (and the device's MTU, if lower) minus the IP and TCP
  * headers: 40 bytes for IPv4, 60 for IPv6.
  *
- * Other inner packets larger than the effective MTU: with DF set (and
- * always for IPv6) the sender gets ICMP fragmentation needed / packet too
- * big with the effective MTU and its route learns it (a PMTU exception),
- * as behind any L3 tunnel; IPv4 packets without DF are sent as they are
- * and the underlay fragments the datagram.
+ * Other inner packets larger than the effective MTU: see frag.c. The
+ * first oversize DF (or IPv6) packet of a flow gets ICMP fragmentation
+ * needed / packet too big with the effective MTU (vcmp_too_big()).
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -143,7 +141,10 @@ bool vcmp_mss_clamp_skb(struct sk_buff *skb, unsigned int mtu)
  *
  * When @skb is larger than @mtu and must not be fragmented (IPv4 with DF,
  * any IPv6 packet while @mtu is at least IPv6's minimum), the sender is
- * told with ICMP and its route's PMTU is lowered; the caller drops @skb.
+ * told with ICMP; the caller drops @skb. The route @skb took is left
+ * alone: a local sender learns the MTU from the ICMP like any other, and
+ * on a gateway a lowered route would make the forwarding code refuse the
+ * flow's later packets itself, which vcmp fragments instead (frag.c).
  *
  * Context: ndo_start_xmit. Return: true when the caller must drop @skb.
  */
@@ -154,7 +155,6 @@ bool vcmp_too_big(struct sk_buff *skb, unsigned int mtu)
 	if (skb->protocol == htons(ETH_P_IP)) {
 		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || mtu < 68)
 			return false;
-		skb_dst_update_pmtu_no_confirm(skb, mtu);
 		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 			      htonl(mtu));
 		return true;
@@ -162,7 +162,6 @@ bool vcmp_too_big(struct sk_buff *skb, unsigned int mtu)
 	if (skb->protocol == htons(ETH_P_IPV6)) {
 		if (mtu < IPV6_MIN_MTU)
 			return false;
-		skb_dst_update_pmtu_no_confirm(skb, mtu);
 		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
 		return true;
 	}

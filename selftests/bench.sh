@@ -183,6 +183,8 @@ for mode in icmp silent; do
 			match ip protocol 1 0xff action drop
 	fi
 	for i in $(seq "$ROUNDS"); do
+		# Forget the route exceptions validated ICMP left behind.
+		ip -n "$a" route flush cache
 		pmtud_time >>"$_state/pmtud-$mode"
 	done
 done
