@@ -523,6 +523,20 @@ route_note() {
 	echo "route to b after $1: $(n "$a" ip route get "$ub" | tr -s ' \n' ' ')"
 }
 
+# rediscover WHAT: after WHAT (forged ICMP that vcmp refused), a new
+# discovery of link 1 must still find 1500; then the route cache is
+# flushed and the link rediscovered, so that the next step starts clean.
+rediscover() {
+	relink
+	if ! wait_for 10 link_is 1 path_mtu 1500 pmtud "done"; then
+		later "after $1 (refused by vcmp), a new discovery ended at $(link_json "$a" 2 1 | grep -o '"path_mtu.*'); route: $(n "$a" ip route get "$ub" | tr -s ' \n' ' ')"
+	fi
+	ip -n "$a" route flush cache
+	ip -n "$a" -6 route flush cache
+	relink
+	wait_pmtu 1 1500 "done"
+}
+
 # delta COUNTER BEFORE: how much a's COUNTER moved.
 delta() { echo $(($(st "$a" "$1") - $2)); }
 
@@ -559,6 +573,7 @@ test_spoof() {
 	unchanged 1500
 	expect_eq "icmp_pmtu_ok after MTU $low" "$(delta icmp_pmtu_ok "$ok0")" 0
 	echo "MTU $low: icmp_drop_bad_mtu +$(delta icmp_drop_bad_mtu "$bad0")"
+	rediscover "ICMP with MTU $low"
 
 	# (3) An MTU not below the probe it quotes (1500-byte probes, MTU
 	# 1500 and 9000): above the current one, nothing to learn.
@@ -573,6 +588,7 @@ test_spoof() {
 		unchanged 1500
 		expect_eq "icmp_pmtu_ok after MTU $q" "$(delta icmp_pmtu_ok "$ok0")" 0
 		echo "MTU $q: icmp_drop_bad_mtu +$(delta icmp_drop_bad_mtu "$bad0")"
+		rediscover "ICMP with MTU $q"
 	done
 
 	# (1) Quotes of packets vcmp did not send as probes, valid MTU 1300.
@@ -607,9 +623,7 @@ test_spoof() {
 	# The route cache may now hold the forged MTUs: a new discovery must
 	# still find 1500 (the ceiling is the route's MTU only when lower
 	# for real: a local interface, not a forged ICMP).
-	relink
-	wait_pmtu 1 1500 "done"
-	echo "rediscovered after the forged ICMP: $(link_json "$a" 2 1)"
+	rediscover "the unrelated quotes (MTU 1300)"
 	expect_eq "icmp_pmtu_ok after unrelated quotes" "$(delta icmp_pmtu_ok "$ok0")" 0
 	echo "unrelated quotes: icmp_drop_unmatched +$(delta icmp_drop_unmatched "$um0") (4 reach vcmp's socket)"
 	echo "a: $(n "$a" ethtool -S vcmp0 | grep -E 'icmp_' | tr -s ' \n' ' ')"
