@@ -620,12 +620,12 @@ test_spoof() {
 	sleep 0.5
 	route_note "a quote of ports that are not vcmp's"
 	unchanged 1500
+	expect_eq "icmp_pmtu_ok after unrelated quotes" "$(delta icmp_pmtu_ok "$ok0")" 0
+	echo "unrelated quotes: icmp_drop_unmatched +$(delta icmp_drop_unmatched "$um0") (4 reach vcmp's socket)"
 	# The route cache may now hold the forged MTUs: a new discovery must
 	# still find 1500 (the ceiling is the route's MTU only when lower
 	# for real: a local interface, not a forged ICMP).
 	rediscover "the unrelated quotes (MTU 1300)"
-	expect_eq "icmp_pmtu_ok after unrelated quotes" "$(delta icmp_pmtu_ok "$ok0")" 0
-	echo "unrelated quotes: icmp_drop_unmatched +$(delta icmp_drop_unmatched "$um0") (4 reach vcmp's socket)"
 	echo "a: $(n "$a" ethtool -S vcmp0 | grep -E 'icmp_' | tr -s ' \n' ' ')"
 	soft_end
 }
