@@ -56,7 +56,6 @@ fi
 # The source: KSRC, or Debian's tarball extracted once into the cache.
 if [ -n "${KSRC:-}" ]; then
 	ksrc=$(cd "$KSRC" && pwd)
-	srcid="tree $(sed -n '1,5p' "$ksrc/Makefile" | tr '\n' ' ')"
 else
 	tarball=/usr/src/linux-source-$series.tar.xz
 	if [ ! -f "$tarball" ]; then
@@ -66,18 +65,21 @@ else
 			{ apt-get update -qq >&2 &&
 			  apt-get install -y -qq --no-install-recommends "linux-source-$series" >&2; }
 	fi
-	srcid="deb $(dpkg-query -W -f='${Version}' "linux-source-$series")"
+	debver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
 	ksrc=$top/src/linux-source-$series
-	if [ ! -f "$top/src/.complete" ] || [ "$(cat "$top/src/.complete")" != "$srcid" ]; then
+	if [ ! -f "$top/src/.complete" ] || [ "$(cat "$top/src/.complete")" != "$debver" ]; then
 		log "extracting $tarball"
 		rm -rf "$top/src"
 		mkdir -p "$top/src"
 		tar -C "$top/src" -xf "$tarball"
-		echo "$srcid" >"$top/src/.complete"
+		echo "$debver" >"$top/src/.complete"
 	fi
 fi
 [ -f "$ksrc/Makefile" ] || die "no kernel source in $ksrc"
 [ ! -e "$ksrc/.config" ] || die "$ksrc has a .config: an out-of-tree build needs a clean tree"
+# The source's identity: its version lines (the same for Debian's tarball
+# and a tree extracted from it elsewhere, which may share a build).
+srcid="tree $(sed -n '1,5p' "$ksrc/Makefile" | tr '\n' ' ')"
 
 hash=$({ grep -E '^(CONFIG_|# CONFIG_.* is not set)' "$frag"; echo "recipe $recipe";
 	echo "$srcid"; gcc --version | head -1; } | sha256sum | cut -c1-12)
@@ -136,6 +138,11 @@ if [ ! -f "$dir/.built" ]; then
 	log "built in $(cat "$dir/build-seconds") s"
 else
 	log "cached build $dir (built in $(cat "$dir/build-seconds" 2>/dev/null || echo '?') s)"
+	if [ ! -f "$b/source/Makefile" ]; then
+		# Built from a tree that is gone; $ksrc has the same version.
+		log "its source tree is gone: pointing it at $ksrc"
+		kmake outputmakefile || die "cannot point the build at $ksrc"
+	fi
 fi
 if [ ! -f "$dir/.complete" ]; then
 	kver=$(make -s -C "$ksrc" O="$b" kernelrelease)
