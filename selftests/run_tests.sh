@@ -62,8 +62,10 @@ for t in "$@"; do
 		failed=$((failed + 1))
 		continue
 	fi
+	t0=$(date +%s)
 	timeout "$test_timeout" "./$t" 2>&1 | sed 's/^/    /'
 	rc=${PIPESTATUS[0]}
+	echo "# $t took $(($(date +%s) - t0)) s"
 	new_taint=$(( $(taint) & ~taint0 & ~allowed_taint ))
 	kmsg=$(dmesg 2>/dev/null | tail -n +"$((lines0 + 1))" | grep -E "$bad_dmesg" | head -5)
 	if [ "$new_taint" -ne 0 ] || [ -n "$kmsg" ]; then
