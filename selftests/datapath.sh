@@ -244,8 +244,12 @@ rx_drops() {
 # outbound one (it switches at once), and the old ones go only after the
 # packets in flight arrived. Nothing may be lost.
 test_rekey() {
-	local k1 k2 out ping_out sent got
+	local k1 k2 out ping_out sent got da db
 	sites aes-gcm-128 4
+	# Path MTU probes that crossed while the SAs were being set up may
+	# have been dropped (unknown SPI): count from here.
+	wait_for 5 sh -c "ip netns exec $a $VCMPCTL -j show | grep -q '\"pmtud\":\"done\"'" || true
+	da=$(rx_drops "$a") db=$(rx_drops "$b")
 	k1=$("$VCMPCTL" genkey aes-gcm-128)
 	k2=$("$VCMPCTL" genkey aes-gcm-128)
 	n "$b" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null
@@ -273,8 +277,8 @@ test_rekey() {
 	sent=$(echo "$ping_out" | awk '{ print $1 }')
 	got=$(echo "$ping_out" | awk '{ print $4 }')
 	expect_eq "ping replies" "$got" "$sent"
-	expect_eq "drops at a" "$(rx_drops "$a")" 0
-	expect_eq "drops at b" "$(rx_drops "$b")" 0
+	expect_eq "drops at a" "$(( $(rx_drops "$a") - da ))" 0
+	expect_eq "drops at b" "$(( $(rx_drops "$b") - db ))" 0
 	# Only the new SAs are left, and they carry the traffic.
 	out=$(n "$a" "$VCMPCTL" -j peer show vcmp0 2)
 	! grep -q '0x01000001\|0x01000002\|16777217\|16777218' <<<"$out" ||
@@ -343,6 +347,12 @@ test_too_big() {
 	local out
 	sites aes-gcm-128 4
 	ip -n "$a" link set vcmp0 mtu 1500
+	# First, before an ICMP teaches the local route the MTU (then the
+	# local stack would fragment it itself).
+	n "$a" ping -n -c 1 -W 2 -M dont -s 1380 10.0.0.2 >/dev/null ||
+		fail "1408-byte ping without DF did not pass"
+	[ "$(stat_of "$a" vcmp0 tx_frag_ip)" -ge 1 ] ||
+		fail "the ping without DF was not fragmented before encapsulation"
 	n "$a" ping -n -c 1 -W 2 -M do -s 1379 10.0.0.2 >/dev/null ||
 		fail "1407-byte ping with DF did not pass"
 	if out=$(n "$a" ping -n -c 1 -W 2 -M do -s 1380 10.0.0.2 2>&1); then
@@ -350,10 +360,6 @@ test_too_big() {
 	fi
 	expect_match "IPv4 ICMP" "$out" "mtu ?= ?1407"
 	echo "1408-byte IPv4 ping with DF: $(grep -m1 -E 'mtu ?= ?1407' <<<"$out")"
-	n "$a" ping -n -c 1 -W 2 -M dont -s 1380 10.0.0.2 >/dev/null ||
-		fail "1408-byte ping without DF did not pass"
-	[ "$(stat_of "$a" vcmp0 tx_frag_ip)" -ge 1 ] ||
-		fail "the ping without DF was not fragmented before encapsulation"
 	n "$a" ping -n -6 -c 1 -W 2 -M do -s 1359 fd10::2 >/dev/null ||
 		fail "1407-byte IPv6 ping did not pass"
 	if out=$(n "$a" ping -n -6 -c 1 -W 2 -M do -s 1360 fd10::2 2>&1); then

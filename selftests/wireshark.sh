@@ -59,7 +59,12 @@ sites() {	# sites SUITE KEY_AB KEY_BA
 # capture_pings NAME: ping b from a through the tunnel, capture the underlay
 # at a, check the datagrams and export the capture with its description.
 capture_pings() {
-	local name=$1 pcap=$_state/$1.pcap pid count sizes want
+	local name=$1 pcap=$_state/$1.pcap pid count sizes want ns
+	# Let path MTU discovery finish: only the pings may be captured.
+	for ns in "$a" "$b"; do
+		wait_for 10 sh -c "ip netns exec $ns $VCMPCTL -j show | grep -q '\"pmtud\":\"done\"'" ||
+			fail "path MTU discovery did not finish"
+	done
 	# Not through n(): $! must be tcpdump itself, so that it flushes on kill.
 	ip netns exec "$a" tcpdump -Z root --immediate-mode -i wan0 -n -U \
 		-w "$pcap" udp port 2426 2>"$pcap.log" &
