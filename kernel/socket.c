@@ -232,6 +232,8 @@ static int vcmp_send6(struct vcmp_dev *vdev, struct vcmp_link *link,
 	 * A probe must not meet the route's learned PMTU (see
 	 * vcmp_socket_open()); IPv6 output finds the socket's setting
 	 * through skb->sk only. Probes are few: the accounting is cheap.
+	 * Not enough on 6.12, whose ip6tunnel_xmit() raises the xmit
+	 * recursion level, which makes ip6_skb_dst_mtu() ignore skb->sk.
 	 */
 	if (df)
 		skb_set_owner_w(skb, sk);
