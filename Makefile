@@ -10,6 +10,10 @@
 #   make check                everything CI runs: style, unit tests, VM selftests on 6.1 and
 #                             6.12 (-cpu max), and 6.12 under -cpu qemu64 (synchronous crypto)
 #   make check T=link KERNELS=6.12   one test on one kernel
+#   make check DEBUG_KERNEL=1 the VM selftests on a debug kernel built from Debian's
+#                             linux-source-6.12 (KASAN, UBSAN, lockdep, kmemleak,
+#                             panic_on_warn; kmemleak scan at the end); the first run
+#                             builds it into ~/.cache/vcmp/debug-kernel (~25 min)
 #   make unit                 host unit tests (ASan + UBSan)
 #   make demo                 boot a VM and show two sites with vcmp devices
 #   make bench                vcmp vs WireGuard vs xfrm ESP-in-UDP, peer scale (VM)
@@ -36,13 +40,19 @@ DKMS_SRCDIR = /usr/src/vcmp-$(VERSION)
 INSTALL ?= install
 # Each entry SERIES or SERIES:CPU; qemu64 has no AES-NI, so the AEADs are
 # synchronous there (asynchronous under the default -cpu max).
+# DEBUG_KERNEL=1: the series "debug" instead (selftests/vm/build-debug-kernel.sh).
+DEBUG_KERNEL ?=
+ifeq ($(DEBUG_KERNEL),1)
+KERNELS ?= debug
+else
 KERNELS ?= 6.1 6.12 6.12:qemu64
+endif
 # The one VM of demo, bench and vm-shell: the last entry with the default CPU.
 ONE_KERNEL = $(or $(lastword $(filter-out %:qemu64,$(KERNELS))),$(lastword $(KERNELS)))
 T ?=
 VM := selftests/vm
 
-export KERNELS T
+export KERNELS T DEBUG_KERNEL
 
 .PHONY: all module tools install module_install tools_install clean \
 	check unit vm-check demo bench vm-shell checkpatch lint \

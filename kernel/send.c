@@ -286,12 +286,13 @@ static void vcmp_xmit_oversize(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		return;
 	}
 	/*
-	 * The first of its flow: the sender learns the MTU. Below IPv6's
-	 * minimum MTU no packet too big may be sent: fragment at once.
+	 * The first of its flow: the sender learns the MTU. IPv6 may not be
+	 * told less than its minimum MTU: packets up to 1280 bytes are split
+	 * at once, larger ones are told 1280.
 	 */
-	if (df && !(!ipv4 && mtu < IPV6_MIN_MTU) &&
+	if (df && (ipv4 || skb->len > IPV6_MIN_MTU) &&
 	    !vcmp_df_flow_seen(vdev, skb)) {
-		vcmp_too_big(skb, mtu);
+		vcmp_too_big(skb, ipv4 ? mtu : max(mtu, IPV6_MIN_MTU));
 		vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_DROP_TOO_BIG);
 		DEV_STATS_INC(vdev->dev, tx_errors);
 		kfree_skb(skb);

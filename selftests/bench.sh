@@ -115,25 +115,38 @@ printf 'ratio vcmp/wireguard: %s   vcmp/xfrm: %s   (targets 1.2 and 1.3)\n' \
 	"$(awk -v a="$v" -v b="$(median <"$_state/xfrm.tput")" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
 
 # Inner packets over the effective MTU (1407 on this path): flood pings of
-# 1300 bytes (fit), 2000 bytes without DF (RFC 791 fragments, 2 per packet)
-# and 2000 bytes with DF from a sender that ignores PMTU (VCMP fragments).
+# 1300 bytes (fit) and 2000 bytes without DF (RFC 791 fragments, 2 per
+# packet); then DF echo requests that ignore the path MTU (vcmpforge ping)
+# at 1000/s, of 1328 bytes (fit) and 2028 bytes (VCMP fragments, after
+# the flow's first packet got ICMP).
 echo
 ip -n "$a" link set vcmp0 mtu 9000
 ip -n "$b" link set vcmp0 mtu 9000
 echo "# oversize: ${SECS}s flood ping per kind, $ROUNDS rounds"
 for r in $(seq "$ROUNDS"); do
-	for k in "fit do 1300" "rfc791 dont 2000" "vcmpfrag probe 2000"; do
+	for k in "fit do 1300" "rfc791 dont 2000"; do
 		set -- $k
 		got=$(n "$a" ping -q -f -w "$SECS" -M "$2" -s "$3" 10.1.0.2 2>/dev/null |
 			awk '/received/ { print $4 }')
 		echo "$(( ${got:-0} * $3 * 8 * 2 / SECS / 1000 ))" >>"$_state/frag-$1"
 	done
+	for k in "dffit 1328" "vcmpfrag 2028"; do
+		set -- $k
+		t0=$(date +%s%N)
+		got=$(n "$a" vcmpforge ping --to 10.1.0.2 --size "$2" --count 1000 \
+			--interval 1 --wait 1 2>/dev/null | awk '/received/ { print $4 }')
+		t1=$(date +%s%N)
+		echo "${got:-0} $(( (t1 - t0) / 1000000 - 1000 ))" >>"$_state/frag-$1"
+	done
 done
-printf '%-28s %12s\n' "inner packets" "kbit/s (both ways)"
-for k in "fit 1300-byte payload" "rfc791 2000 bytes, no DF" "vcmpfrag 2000 bytes, DF"; do
-	set -- $k
-	printf '%-28s %12s\n' "${*:2}" "$(median <"$_state/frag-$1")"
-done
+printf '%-34s %12s\n' "flood ping, inner packets" "kbit/s (both ways)"
+printf '%-34s %12s\n' "1300-byte payload (fits)" "$(median <"$_state/frag-fit")"
+printf '%-34s %12s\n' "2000 bytes, no DF (RFC 791)" "$(median <"$_state/frag-rfc791")"
+printf '%-34s %12s %10s\n' "DF, PMTU ignored, 1000 sent at 1/ms" "replies" "ms"
+printf '%-34s %12s %10s\n' "1328 bytes (fits)" \
+	"$(cut -d' ' -f1 "$_state/frag-dffit" | median)" "$(cut -d' ' -f2 "$_state/frag-dffit" | median)"
+printf '%-34s %12s %10s\n' "2028 bytes (VCMP fragments)" \
+	"$(cut -d' ' -f1 "$_state/frag-vcmpfrag" | median)" "$(cut -d' ' -f2 "$_state/frag-vcmpfrag" | median)"
 n "$a" ethtool -S vcmp0 | grep -E ' (tx_frag_ip|tx_vcmp_frag|tx_drop_too_big):' | tr -s ' ' | sed 's/^/# a: /'
 n "$b" ethtool -S vcmp0 | grep -E ' (rx_reasm_ok|rx_drop_reasm_[a-z]+):' | tr -s ' ' | sed 's/^/# b: /'
 

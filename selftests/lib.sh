@@ -105,6 +105,24 @@ vcmp_loaded() { [ -d /sys/module/vcmp ]; }
 
 vcmpctl() { "$VCMPCTL" "$@"; }
 
+# --- debug kernel ---------------------------------------------------------
+# On a debug kernel (KASAN, lockdep, kmemleak; VCMP_DEBUG_KERNEL=1, set by
+# the test VM) everything runs about ten times slower and crypto moves
+# ~1.5 Mbit/s: tests scale their packet counts, loops and transfers down.
+debug_kernel() { [ "${VCMP_DEBUG_KERNEL:-0}" = 1 ]; }
+
+# scale N [MIN]: N, or on a debug kernel N / VCMP_DEBUG_SCALE (default 10)
+# but at least MIN (default 1).
+scale() {
+	local n=$1 min=${2:-1}
+
+	if debug_kernel; then
+		n=$((n / ${VCMP_DEBUG_SCALE:-10}))
+		[ "$n" -ge "$min" ] || n=$min
+	fi
+	echo "$n"
+}
+
 # --- namespaces and devices ---------------------------------------------
 # setup_ns VAR...: create a fresh namespace per VAR, store its name in VAR.
 setup_ns() {

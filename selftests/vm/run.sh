@@ -5,14 +5,18 @@
 #
 # Environment (all optional):
 #   KERNELS   kernel series to test, each SERIES or SERIES:CPU (a qemu
-#             -cpu model for that VM), default "6.1 6.12 6.12:qemu64"
+#             -cpu model for that VM), default "6.1 6.12 6.12:qemu64";
+#             the series "debug" is the debug kernel built from Debian's
+#             linux-source-6.12 by build-debug-kernel.sh (KASAN, UBSAN,
+#             lockdep, kmemleak), booted with panic_on_warn
+#   DEBUG_KERNEL  1: KERNELS defaults to "debug"
 #   T         tests to run, comma or space separated (default: all)
 #   MODE      test (default), shell (interactive), demo or bench
 #   CPU       qemu -cpu model, default max (AES-NI: async AEAD);
 #             qemu64 has no AES-NI (synchronous generic crypto)
 #   KEEP_LOG  1: keep the VM console logs even when everything passed
 #   VCMP_CACHE  cache directory, default ~/.cache/vcmp
-#   VM_TIMEOUT  seconds before a VM is killed, default 1200
+#   VM_TIMEOUT  seconds before a VM is killed, default 1200 (debug: 7200)
 #   QEMU_APPEND extra kernel command line
 #   LINT_ONLY   1: stop after the W=1 + sparse module builds
 set -uo pipefail
@@ -20,11 +24,15 @@ set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 here=$src/selftests/vm
 cache=${VCMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vcmp}
-kernels=${KERNELS:-6.1 6.12 6.12:qemu64}
+if [ "${DEBUG_KERNEL:-0}" = 1 ]; then
+	kernels=${KERNELS:-debug}
+else
+	kernels=${KERNELS:-6.1 6.12 6.12:qemu64}
+fi
 tests=${T:-}
 mode=${MODE:-test}
 cpu=${CPU:-max}
-timeout_s=${VM_TIMEOUT:-1200}
+timeout_s=${VM_TIMEOUT:-}
 logdir=$cache/logs
 mkdir -p "$cache/kernels" "$cache/build" "$logdir"
 # Builds and initramfs images are private to this run, so that runs may
@@ -65,14 +73,23 @@ boot() {
 	local kver=$1 initrd=$2 vmmode=$3 results=$4 console=$5 vcpu=$6
 	local files=${7:-/dev/null} serial0
 	local append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4"
+	local mem=1G tmo=${timeout_s:-1200}
+
+	if is_debug "$kver"; then
+		# Any warning panics (KASAN and UBSAN reports included);
+		# loglevel 5 puts warnings such as lockdep's on the console.
+		# kmemleak scans only when run_tests.sh asks, at the end.
+		append+=" panic_on_warn=1 kmemleak=on loglevel=5 vcmptest.debug=1"
+		mem=2G tmo=${timeout_s:-7200}
+	fi
 	append+=" vcmptest.mode=$vmmode vcmptest.tests=${tests// /,} ${QEMU_APPEND:-}"
 	if [ "$vmmode" = test ]; then
 		serial0="file:$console"
 	else
 		serial0=mon:stdio
 	fi
-	timeout --foreground "$timeout_s" qemu-system-x86_64 \
-		-machine q35 -accel tcg,thread=single -cpu "$vcpu" -smp 2 -m 1G \
+	timeout --foreground "$tmo" qemu-system-x86_64 \
+		-machine q35 -accel tcg,thread=single -cpu "$vcpu" -smp 2 -m "$mem" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-monitor none -serial "$serial0" -serial "file:$results" \
 		-serial "file:$files" \
@@ -85,9 +102,19 @@ boot() {
 declare -A kvers initrds
 series_of() { echo "${1%%:*}"; }
 cpu_of() { case $1 in *:*) echo "${1#*:}" ;; *) echo "$cpu" ;; esac; }
+debug_kver=
+is_debug() { [ -n "$debug_kver" ] && [ "$1" = "$debug_kver" ]; }
 for series in $(for e in $kernels; do series_of "$e"; done | sort -u); do
-	kver=$("$here/fetch-kernel.sh" "$series" "$cache/kernels") ||
-		die "cannot fetch kernel $series"
+	if [ "$series" = debug ]; then
+		t0=$(date +%s)
+		kver=$("$here/build-debug-kernel.sh" "$cache") ||
+			die "cannot build the debug kernel"
+		say "debug kernel $kver ready after $(($(date +%s) - t0)) s"
+		debug_kver=$kver
+	else
+		kver=$("$here/fetch-kernel.sh" "$series" "$cache/kernels") ||
+			die "cannot fetch kernel $series"
+	fi
 	ko=$(build_module "$kver") || die "module build failed for $kver"
 	initrd=$work/$kver.cpio
 	"$here/mkinitramfs.sh" "$cache/kernels/$kver/root" "$kver" "$ko" \
@@ -122,6 +149,23 @@ for e in $kernels; do
 	pids[$e]=$!
 done
 
+# What a kernel prints when it found a problem: oopses and warnings,
+# KASAN, UBSAN, KFENCE, lockdep (its reports start with "WARNING:" or
+# "BUG:"), kmemleak, reference count and netdev reference leaks.
+console_bad='BUG:|WARNING:|Oops|KFENCE:|KASAN:|UBSAN:|Kernel panic|refcount_t:'
+console_bad+='|possible circular locking|suspicious RCU usage|unreferenced object'
+console_bad+='|kmemleak: .*suspected|ref_tracker:|unregister_netdevice: waiting'
+
+# show_splat CONSOLE_LOG: every distinct problem line, then the first
+# report in full.
+show_splat() {
+	local first
+	grep -E "$console_bad" "$1" | sed 's/^\[[ 0-9.]*\] //' | sort | uniq -c |
+		sort -rn | head -20 | sed 's/^/# problem: /'
+	first=$(grep -n -m1 -E "$console_bad" "$1" | cut -d: -f1)
+	tail -n +"$first" "$1" | head -100 | sed 's/^/# console: /'
+}
+
 passed=0 failed=0 skipped=0 keep=${KEEP_LOG:-0}
 for e in $kernels; do
 	series=$(series_of "$e")
@@ -147,11 +191,15 @@ for e in $kernels; do
 		END { print p + 0, f + 0, s + 0 }' "$res" 2>/dev/null || echo 0 1 0)
 	if ! grep -q '^VCMP-VM-DONE ' "$res" 2>/dev/null; then
 		say "VM did not finish (qemu status $qrc): kernel crash or hang"
-		tail -n 40 "$con" | sed 's/^/# console: /'
+		if grep -Eq "$console_bad" "$con"; then
+			show_splat "$con"
+		else
+			tail -n 40 "$con" | sed 's/^/# console: /'
+		fi
 		f=$((f + 1))
-	elif grep -Eq 'BUG:|WARNING:|Oops|KFENCE:|UBSAN:|Kernel panic' "$con"; then
+	elif grep -Eq "$console_bad" "$con"; then
 		say "kernel problem on the console:"
-		grep -E -A20 'BUG:|WARNING:|Oops|KFENCE:|UBSAN:|Kernel panic' "$con" | head -60 | sed 's/^/# console: /'
+		show_splat "$con"
 		f=$((f + 1))
 	fi
 	[ "$f" -eq 0 ] || keep=1
