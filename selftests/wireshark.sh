@@ -59,15 +59,12 @@ sites() {	# sites SUITE KEY_AB KEY_BA
 # capture_pings NAME: ping b from a through the tunnel, capture the underlay
 # at a, check the datagrams and export the capture with its description.
 capture_pings() {
-	local name=$1 pcap=$_state/$1.pcap pid count sizes want ns
-	# Let path MTU discovery finish: only the pings may be captured.
-	for ns in "$a" "$b"; do
-		wait_for 10 sh -c "ip netns exec $ns $VCMPCTL -j show | grep -q '\"pmtud\":\"done\"'" ||
-			fail "path MTU discovery did not finish"
-	done
+	local name=$1 pcap=$_state/$1.pcap pid count sizes want
 	# Not through n(): $! must be tcpdump itself, so that it flushes on kill.
+	# Path MTU probes and answers (576 bytes and up) are left out: only
+	# the small pings are counted.
 	ip netns exec "$a" tcpdump -Z root --immediate-mode -i wan0 -n -U \
-		-w "$pcap" udp port 2426 2>"$pcap.log" &
+		-w "$pcap" udp port 2426 and less 400 2>"$pcap.log" &
 	pid=$!
 	wait_for 5 grep -q "listening on" "$pcap.log" ||
 		fail "tcpdump did not start: $(cat "$pcap.log")"
