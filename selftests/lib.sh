@@ -182,8 +182,12 @@ expect_match() {
 }
 
 # wait_for TIMEOUT_S CMD...: retry CMD every 0.1 s until it succeeds.
+# A debug kernel gets VCMP_DEBUG_SCALE (10) times as long.
 wait_for() {
-	local deadline=$(( $(date +%s%N) + $1 * 1000000000 ))
+	local t=$1 deadline
+
+	debug_kernel && t=$((t * ${VCMP_DEBUG_SCALE:-10}))
+	deadline=$(( $(date +%s%N) + t * 1000000000 ))
 	shift
 	until "$@"; do
 		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
