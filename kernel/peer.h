@@ -32,6 +32,7 @@
 #include <net/dst_cache.h>
 
 #include "allowedips.h"
+#include "monitor.h"
 #include "pmtud.h"
 #include "wire.h"
 
@@ -81,6 +82,7 @@ struct vcmp_link_cfg {
  *	found (VCMP_LINK_DEFAULT_MTU until then); written under
  *	@pmtud.lock, read with READ_ONCE
  * @pmtud: path MTU discovery (pmtud.h documents its locking)
+ * @view: lock-free summary of the link's measurements (monitor.h)
  * @events: VCMP_LINK_EV_* bits for the device's MTU work, atomic bitops
  * @tx_seq: per-link sequence number of the last packet sent
  * @ep_node: plain peers only: in vdev->ep_hash by @remote, so that
@@ -99,6 +101,7 @@ struct vcmp_link {
 	u32 mtu_cfg;
 	u32 mtu;
 	struct vcmp_pmtud pmtud;
+	struct vcmp_link_view view;
 	unsigned long events;
 	atomic_t tx_seq;
 	struct hlist_node ep_node;
