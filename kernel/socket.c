@@ -17,7 +17,10 @@
 #include <linux/udp.h>
 #include <net/dst_cache.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
+#include <net/ip_tunnels.h>
+#include <net/ipv6.h>
 #include <net/ipv6_stubs.h>
 #include <net/route.h>
 #include <net/udp_tunnel.h>
@@ -89,7 +92,7 @@ int vcmp_socket_open(struct vcmp_dev *vdev, u16 port, struct vcmp_socks *out)
 	 * links discover their own (pmtud.c), and a forged ICMP that the
 	 * route cache believed must not turn into a local "fragmentation
 	 * needed" for our probes. IPv6 output asks skb->sk instead of the
-	 * socket it is given: vcmp_send6() makes the socket own probes.
+	 * socket it is given: vcmp_send6_probe() makes the socket own probes.
 	 */
 	ip_sock_set_mtu_discover(out->sk4, IP_PMTUDISC_PROBE);
 
@@ -195,6 +198,56 @@ static int vcmp_send4(struct vcmp_dev *vdev, struct vcmp_link *link,
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
+/*
+ * A PMTU probe must meet neither the route's learned PMTU nor IPv6
+ * fragmentation: it tests the path, and an exception Linux recorded from
+ * any packet too big (udpv6_err_update_exception() does so before asking
+ * the tunnel whether the ICMP is believable, so a forged one counts) would
+ * otherwise make the local stack refuse the probe with a packet too big
+ * of its own, which quotes the probe and would be believed. The socket is
+ * IPV6_PMTUDISC_PROBE (vcmp_socket_open()), so output sizes the packet by
+ * the device MTU alone, but ip6_skb_dst_mtu() honours skb->sk only at
+ * xmit recursion level 0, and udp_tunnel6_xmit_skb() raises the level
+ * before ip6_local_out(). Probes are therefore sent here, like
+ * udp_tunnel6_xmit_skb() but at the caller's level: they come from the
+ * PMTU timer or the receive path (level 0), never from a device's xmit,
+ * and a route into vcmp itself was refused by the caller. Probes are
+ * few: owning them by the socket (the accounting) is cheap.
+ */
+static void vcmp_send6_probe(struct vcmp_dev *vdev, struct sock *sk,
+			     struct dst_entry *dst, struct sk_buff *skb,
+			     const struct flowi6 *fl6)
+{
+	struct ipv6hdr *ip6h;
+	struct udphdr *uh;
+	int len, err;
+
+	skb_set_owner_w(skb, sk);
+	__skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh = udp_hdr(skb);
+	uh->source = fl6->fl6_sport;
+	uh->dest = fl6->fl6_dport;
+	uh->len = htons(skb->len);
+	skb_dst_set(skb, dst);
+	udp6_set_csum(false, skb, &fl6->saddr, &fl6->daddr, skb->len);
+
+	__skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6h = ipv6_hdr(skb);
+	ip6_flow_hdr(ip6h, 0, 0);
+	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+	ip6h->nexthdr = IPPROTO_UDP;
+	ip6h->hop_limit = ip6_dst_hoplimit(dst);
+	ip6h->daddr = fl6->daddr;
+	ip6h->saddr = fl6->saddr;
+
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	len = skb->len - skb_inner_network_offset(skb);
+	err = ip6_local_out(dev_net(dst->dev), sk, skb);
+	iptunnel_xmit_stats(vdev->dev, net_xmit_eval(err) ? -1 : len);
+}
+
 static int vcmp_send6(struct vcmp_dev *vdev, struct vcmp_link *link,
 		      const union vcmp_sockaddr *remote, struct sk_buff *skb,
 		      bool df)
@@ -228,15 +281,10 @@ static int vcmp_send6(struct vcmp_dev *vdev, struct vcmp_link *link,
 		}
 		dst_cache_set_ip6(&link->dst_cache, dst, &fl6.saddr);
 	}
-	/*
-	 * A probe must not meet the route's learned PMTU (see
-	 * vcmp_socket_open()); IPv6 output finds the socket's setting
-	 * through skb->sk only. Probes are few: the accounting is cheap.
-	 * Not enough on 6.12, whose ip6tunnel_xmit() raises the xmit
-	 * recursion level, which makes ip6_skb_dst_mtu() ignore skb->sk.
-	 */
-	if (df)
-		skb_set_owner_w(skb, sk);
+	if (df) {
+		vcmp_send6_probe(vdev, sk, dst, skb, &fl6);
+		return 0;
+	}
 	/* 6.1 returns int and takes non-const addresses: pass copies. */
 	udp_tunnel6_xmit_skb(dst, sk, skb, dev, &fl6.saddr, &fl6.daddr, 0,
 			     ip6_dst_hoplimit(dst), 0, fl6.fl6_sport,

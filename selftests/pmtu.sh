@@ -541,14 +541,7 @@ rediscover() {
 	relink
 	if ! wait_for 10 link_is 1 path_mtu 1500 pmtud "done"; then
 		msg="after $1 (refused by vcmp), a new discovery ended at $(link_json "$a" 2 1 | grep -o '"path_mtu.*'); route: $(n "$a" ip route get "$ub" | tr -s ' \n' ' ')"
-		# Known gap, IPv6 only: the route entry Linux made from the
-		# forged ICMP still makes the local stack refuse a larger
-		# probe with its own packet too big (see the session notes).
-		if [ "$uf" = 6 ]; then
-			echo "KNOWN GAP: $msg"
-		else
-			later "$msg"
-		fi
+		later "$msg"
 	fi
 	ip -n "$a" route flush cache
 	ip -n "$a" -6 route flush cache
