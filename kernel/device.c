@@ -76,6 +76,7 @@ static void vcmp_destruct(struct net_device *dev)
 	struct vcmp_dev *vdev = netdev_priv(dev);
 
 	vcmp_peers_destroy(vdev);
+	vcmp_dfflows_destroy(&vdev->dfflows);
 	mutex_destroy(&vdev->lock);
 	vcmp_stats_free(vdev->stats);
 	vcmp_compat_tstats_free(dev);
@@ -235,14 +236,18 @@ static int vcmp_newlink(struct net *src_net, struct net_device *dev,
 	spin_lock_init(&vdev->pmtud_lock);
 	INIT_WORK(&vdev->mtu_work, vcmp_pmtud_work);
 	vcmp_reasm_init(vdev);
-	vcmp_dfflows_init(&vdev->dfflows);
+	err = vcmp_dfflows_init(&vdev->dfflows);
+	if (err)
+		goto err_destroy_peers;
 	get_random_bytes(&vdev->flow_key, sizeof(vdev->flow_key));
 
 	err = register_netdevice(dev);
 	if (err)
-		goto err_destroy_peers;
+		goto err_free_dfflows;
 	return 0;
 
+err_free_dfflows:
+	vcmp_dfflows_destroy(&vdev->dfflows);
 err_destroy_peers:
 	/* ndo_uninit ran if registration got that far; nothing else did. */
 	vcmp_peers_destroy(vdev);

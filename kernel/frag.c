@@ -27,6 +27,8 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -45,6 +47,11 @@ static unsigned int reasm_mem_max = 4 << 20;
 module_param(reasm_mem_max, uint, 0644);
 MODULE_PARM_DESC(reasm_mem_max,
 		 "Bytes per device held for reassembly at most (default 4 MiB)");
+
+static unsigned int dfflows_max = VCMP_FLOWTAB_SLOTS;
+module_param(dfflows_max, uint, 0644);
+MODULE_PARM_DESC(dfflows_max,
+		 "DF flows each new device remembers (power of 2, default 1024, 16 bytes each)");
 
 static unsigned int reasm_timeout_ms = 1000;
 module_param(reasm_timeout_ms, uint, 0644);
@@ -338,10 +345,32 @@ drop:
 	return NULL;
 }
 
-void vcmp_dfflows_init(struct vcmp_dfflows *f)
+/**
+ * vcmp_dfflows_init - allocate the DF flow table of a new device
+ * @f: the table
+ *
+ * Its size is the dfflows_max module parameter, rounded down to a power
+ * of 2 and clamped to [VCMP_FLOWTAB_WAYS, VCMP_FLOWTAB_SLOTS_MAX].
+ * Context: process. Return: 0 or -ENOMEM.
+ */
+int vcmp_dfflows_init(struct vcmp_dfflows *f)
 {
+	unsigned int n = clamp_t(unsigned int, READ_ONCE(dfflows_max),
+				 VCMP_FLOWTAB_WAYS, VCMP_FLOWTAB_SLOTS_MAX);
+
+	n = rounddown_pow_of_two(n);
+	f->slots = kvcalloc(n, sizeof(*f->slots), GFP_KERNEL);
+	if (!f->slots)
+		return -ENOMEM;
 	spin_lock_init(&f->lock);
-	vcmp_flowtab_init(&f->tab, f->slots, ARRAY_SIZE(f->slots));
+	vcmp_flowtab_init(&f->tab, f->slots, n);
+	return 0;
+}
+
+void vcmp_dfflows_destroy(struct vcmp_dfflows *f)
+{
+	kvfree(f->slots);
+	f->slots = NULL;
 }
 
 /* Ports (or ICMP echo id) of a transport header at @off, 0 if none. */

@@ -20,6 +20,7 @@ struct vcmp_peer;
 
 #define VCMP_REASM_HASH_BITS	8
 #define VCMP_FLOWTAB_SLOTS	1024	/* flows remembered for DF handling */
+#define VCMP_FLOWTAB_SLOTS_MAX	(1024 * 1024)	/* ... settable up to this */
 #define VCMP_FLOW_TTL_S		600	/* ... for 10 minutes after the last */
 
 /*
@@ -45,12 +46,13 @@ struct vcmp_reasm {
  * struct vcmp_dfflows - flows whose first oversize DF packet got ICMP
  * @lock: protects @tab; packet path (bottom halves disabled)
  * @tab: the table
- * @slots: its storage
+ * @slots: its storage, dfflows_max slots (module parameter, read when the
+ *	device is created); freed with the device
  */
 struct vcmp_dfflows {
 	spinlock_t lock;	/* see above */
 	struct vcmp_flowtab tab;
-	struct vcmp_flow_slot slots[VCMP_FLOWTAB_SLOTS];
+	struct vcmp_flow_slot *slots;
 };
 
 void vcmp_reasm_init(struct vcmp_dev *vdev);
@@ -60,7 +62,8 @@ struct sk_buff *vcmp_reasm(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 			   struct sk_buff *skb, const struct vcmp_data_hdr *d,
 			   u8 *proto);
 
-void vcmp_dfflows_init(struct vcmp_dfflows *f);
+int vcmp_dfflows_init(struct vcmp_dfflows *f);
+void vcmp_dfflows_destroy(struct vcmp_dfflows *f);
 bool vcmp_df_flow_seen(struct vcmp_dev *vdev, struct sk_buff *skb);
 
 int vcmp_frag_ip(struct sk_buff *skb, unsigned int mtu,
