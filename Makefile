@@ -8,7 +8,8 @@
 #                             plugins, man pages, bash completion (DESTDIR=, PREFIX=)
 #   sudo make dkms-install    the module through DKMS (sources in /usr/src/vcmp-VERSION)
 #   make check                everything CI runs: style, unit tests, VM selftests on 6.1 and
-#                             6.12 (-cpu max), and 6.12 under -cpu qemu64 (synchronous crypto)
+#                             6.12 (-cpu max), and the crypto tests (TEST_PROGS_SYNC) on 6.12
+#                             under -cpu qemu64 (synchronous crypto)
 #   make check T=link KERNELS=6.12   one test on one kernel
 #   make check DEBUG_KERNEL=1 the VM selftests on a debug kernel built from Debian's
 #                             linux-source-6.12 (KASAN, UBSAN, lockdep, kmemleak,

@@ -10,13 +10,16 @@
 #             linux-source-6.12 by build-debug-kernel.sh (KASAN, UBSAN,
 #             lockdep, kmemleak), booted with panic_on_warn
 #   DEBUG_KERNEL  1: KERNELS defaults to "debug"
-#   T         tests to run, comma or space separated (default: all)
+#   T         tests to run, comma or space separated (default: all;
+#             a VM with -cpu qemu64 runs TEST_PROGS_SYNC of
+#             selftests/Makefile, the tests whose crypto paths differ
+#             when the AEAD completes synchronously)
 #   MODE      test (default), shell (interactive), demo or bench
 #   CPU       qemu -cpu model, default max (AES-NI: async AEAD);
 #             qemu64 has no AES-NI (synchronous generic crypto)
 #   KEEP_LOG  1: keep the VM console logs even when everything passed
 #   VCMP_CACHE  cache directory, default ~/.cache/vcmp
-#   VM_TIMEOUT  seconds before a VM is killed, default 1200 (debug: 14400)
+#   VM_TIMEOUT  seconds before a VM is killed, default 2700 (debug: 14400)
 #   QEMU_APPEND extra kernel command line
 #   LINT_ONLY   1: stop after the W=1 + sparse module builds
 set -uo pipefail
@@ -71,9 +74,9 @@ build_module() {
 # lib.sh).
 boot() {
 	local kver=$1 initrd=$2 vmmode=$3 results=$4 console=$5 vcpu=$6
-	local files=${7:-/dev/null} serial0
+	local files=${7:-/dev/null} vmtests=${8:-$tests} serial0
 	local append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4"
-	local mem=1G tmo=${timeout_s:-1200}
+	local mem=1G tmo=${timeout_s:-2700}
 
 	if is_debug "$kver"; then
 		# Any warning panics (KASAN and UBSAN reports included);
@@ -85,7 +88,7 @@ boot() {
 		append+=" vcmptest.debug=1"
 		mem=2G tmo=${timeout_s:-14400}
 	fi
-	append+=" vcmptest.mode=$vmmode vcmptest.tests=${tests// /,} ${QEMU_APPEND:-}"
+	append+=" vcmptest.mode=$vmmode vcmptest.tests=${vmtests// /,} ${QEMU_APPEND:-}"
 	if [ "$vmmode" = test ]; then
 		serial0="file:$console"
 	else
@@ -147,8 +150,13 @@ for e in $kernels; do
 	series=$(series_of "$e")
 	vcpu=$(cpu_of "$e")
 	kver=${kvers[$series]}
+	vmtests=$tests
+	if [ -z "$vmtests" ] && [ "$vcpu" = qemu64 ]; then
+		vmtests=$(make -s -C "$src/selftests" list-sync)
+	fi
 	boot "$kver" "${initrds[$series]}" test "$work/$kver-$vcpu.results" \
-		"$work/$kver-$vcpu.console" "$vcpu" "$work/$kver-$vcpu.files" &
+		"$work/$kver-$vcpu.console" "$vcpu" "$work/$kver-$vcpu.files" \
+		"$vmtests" &
 	pids[$e]=$!
 done
 
