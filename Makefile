@@ -16,6 +16,10 @@
 #                             panic_on_warn; kmemleak scan at the end); the first run
 #                             builds it into ~/.cache/vcmp/debug-kernel (~25 min)
 #   make unit                 host unit tests (ASan + UBSan)
+#   make fuzz                 each libFuzzer target of selftests/unit for FUZZ_SECONDS
+#                             (default 30) s; prints executions and coverage per target
+#   make stress               selftests/lifecycle.sh in the VM with STRESS_ROUNDS (100)
+#                             teardowns of each kind and STRESS_CHURN (1000) churn rounds
 #   make demo                 boot a VM and show two sites with vcmp devices
 #   make bench                vcmp vs WireGuard vs xfrm ESP-in-UDP, peer scale (VM)
 #   make vm-shell             interactive shell in the test VM (KERNELS=6.1 for the old one)
@@ -56,7 +60,7 @@ VM := selftests/vm
 export KERNELS T DEBUG_KERNEL
 
 .PHONY: all module tools install module_install tools_install clean \
-	check unit vm-check demo bench vm-shell checkpatch lint \
+	check unit fuzz stress vm-check demo bench vm-shell checkpatch lint \
 	dkms-source dkms-install host-check dkms-check install-check
 
 all: module tools
@@ -127,6 +131,18 @@ unit:
 
 vm-check:
 	$(VM)/run.sh
+
+FUZZ_SECONDS ?= 30
+fuzz:
+	$(MAKE) -C selftests/unit fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+# Not part of check: hours in a TCG VM (one test, one kernel).
+STRESS_ROUNDS ?= 100
+STRESS_CHURN ?= 1000
+stress:
+	T=lifecycle KERNELS="$(ONE_KERNEL)" VM_TIMEOUT=$${VM_TIMEOUT:-43200} \
+	VM_ENV="LIFECYCLE_ROUNDS=$(STRESS_ROUNDS) CHURN_ROUNDS=$(STRESS_CHURN) VCMP_TEST_TIMEOUT=36000" \
+		$(VM)/run.sh
 
 demo:
 	MODE=demo KERNELS="$(ONE_KERNEL)" $(VM)/run.sh

@@ -388,6 +388,10 @@ static const struct attr_name names_prefixes[] = {
 	{ "*", 0, names_prefix }, { NULL, 0, NULL }
 };
 
+static const struct attr_name names_sas[] = {
+	{ "*", 0, names_sa }, { NULL, 0, NULL }
+};
+
 static const struct attr_name names_links[] = {
 	{ "*", 0, names_link }, { NULL, 0, NULL }
 };
@@ -398,7 +402,7 @@ static const struct attr_name names_peer[] = {
 	{ "allowed_ips", VCMP_A_PEER_ALLOWED_IPS, names_prefixes },
 	{ "replace", VCMP_A_PEER_REPLACE_ALLOWED_IPS, NULL },
 	{ "links", VCMP_A_PEER_LINKS, names_links },
-	{ "sas", VCMP_A_PEER_SAS, names_sa }, { "mtu", VCMP_A_PEER_MTU, NULL },
+	{ "sas", VCMP_A_PEER_SAS, names_sas }, { "mtu", VCMP_A_PEER_MTU, NULL },
 	{ "edge_mtu", VCMP_A_PEER_EDGE_MTU, NULL }, { NULL, 0, NULL }
 };
 
@@ -908,7 +912,7 @@ static int run_cases(bool unpriv)
 				c->cmd <= VCMP_CMD_SA_DEL &&
 				!(c->cmd == VCMP_CMD_DEV_GET && (c->flags & DUMP)))
 			       ? EPERM : EOPNOTSUPP;
-			if (c->flags & NLM_F_REPLACE)
+			if (c->flags == NLM_F_REPLACE)
 				want = EINVAL;
 			else
 				ext = NULL;

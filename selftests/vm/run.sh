@@ -21,6 +21,7 @@
 #   VCMP_CACHE  cache directory, default ~/.cache/vcmp
 #   VM_TIMEOUT  seconds before a VM is killed, default 2700 (debug: 14400)
 #   QEMU_APPEND extra kernel command line
+#   VM_ENV    VAR=VALUE ... exported to the tests in the VM (make stress)
 #   LINT_ONLY   1: stop after the W=1 + sparse module builds
 set -uo pipefail
 
@@ -89,6 +90,7 @@ boot() {
 		mem=2G tmo=${timeout_s:-14400}
 	fi
 	append+=" vcmptest.mode=$vmmode vcmptest.tests=${vmtests// /,} ${QEMU_APPEND:-}"
+	[ -n "${VM_ENV:-}" ] && append+=" vcmptest.env=${VM_ENV// /,}"
 	if [ "$vmmode" = test ]; then
 		serial0="file:$console"
 	else

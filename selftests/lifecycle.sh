@@ -1,0 +1,254 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Teardown and reconfiguration while packets are in flight. Two sites
+# joined by an encrypted (aes-gcm-128) tunnel over a lossy veth carry an
+# iperf3 TCP stream and a DF flow of 3000-byte echo requests that vcmp
+# must split into VCMP fragments (the loss leaves incomplete reassembly
+# queues behind, so the reassembly timer runs); then, LIFECYCLE_ROUNDS
+# times each (default 3; "make stress": 100):
+#   - both devices go with "ip link del",
+#   - both namespaces go (their processes killed, the devices dismantled
+#     by the namespace cleanup),
+#   - the module goes with rmmod, devices and all;
+# and CHURN_ROUNDS times (default 200; "make stress": 1000) a peer with a
+# link and an SA, a second link of the busy peer and its SAs (a rekey) are
+# added and removed under traffic, which must recover afterwards.
+# Each case ends with rmmod (which hangs on a stuck device reference: it
+# has LIFECYCLE_RMMOD_TIMEOUT s), a fresh load and "ip link add"; the
+# kernel's unreclaimable slab must come back near where it started.
+#
+#   site a (vcmp0 10.0.0.1) --wan0 (netem loss)-- site b (vcmp0 10.0.0.2)
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd ip tc iperf3 ethtool rmmod modprobe
+
+VCMPFORGE=${VCMPFORGE:-$LIB_DIR/tools/vcmpforge}
+ROUNDS=$(scale "${LIFECYCLE_ROUNDS:-3}" 1)
+CHURN=$(scale "${CHURN_ROUNDS:-200}" 20)
+RMMOD_TIMEOUT=${LIFECYCLE_RMMOD_TIMEOUT:-120}
+# Unreclaimable slab a case may leave behind: 1 MiB plus 64 KiB a round
+# (a leaked skb per packet or a peer per round exceeds it quickly; less
+# is noise from the namespaces' own teardown).
+SLAB_SLACK_KB=${LIFECYCLE_SLAB_SLACK_KB:-1024}
+SLAB_ROUND_KB=${LIFECYCLE_SLAB_ROUND_KB:-64}
+
+[ -x "$VCMPFORGE" ] || { echo "# SKIP: $VCMPFORGE not built"; exit $KSFT_SKIP; }
+
+st() { stat_of "$1" vcmp0 "$2"; }
+sunreclaim() { awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo; }
+settle() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 1; }
+
+# sites: namespaces a and b, vcmp0 peered over one link, keys both ways.
+sites() {
+	local ka kb
+	setup_ns a b
+	ip link add wan0 netns "$a" type veth peer name wan0 netns "$b"
+	ip -n "$a" addr add 192.0.2.1/24 dev wan0
+	ip -n "$b" addr add 192.0.2.2/24 dev wan0
+	ip -n "$a" link set wan0 up
+	ip -n "$b" link set wan0 up
+	for s in "$a 1 2 192.0.2.2" "$b 2 1 192.0.2.1"; do
+		set -- $s
+		ip -n "$1" link add vcmp0 type vcmp
+		ip -n "$1" addr add "10.0.0.$2/24" dev vcmp0
+		ip -n "$1" link set vcmp0 up
+		n "$1" "$VCMPCTL" peer add vcmp0 "$3" allowed-ips "10.0.0.$3/32" \
+			link 1 remote "$4"
+	done
+	ka=$("$VCMPCTL" genkey aes-gcm-128)
+	kb=$("$VCMPCTL" genkey aes-gcm-128)
+	n "$a" "$VCMPCTL" sa add vcmp0 2 0x01000001 out key "$ka"
+	n "$b" "$VCMPCTL" sa add vcmp0 1 0x01000001 in key "$ka"
+	n "$b" "$VCMPCTL" sa add vcmp0 1 0x01000002 out key "$kb"
+	n "$a" "$VCMPCTL" sa add vcmp0 2 0x01000002 in key "$kb"
+}
+
+# traffic_start [LOSS%]: iperf3 a -> b, DF 3000-byte echo requests a -> b
+# (VCMP fragments once the first has taught a the flow), and loss on a's
+# underlay so that some fragment sets stay incomplete.
+traffic_start() {
+	[ -n "${1:-}" ] && tc -n "$a" qdisc add dev wan0 root netem loss "$1"
+	ip netns exec "$b" iperf3 -s >/dev/null 2>&1 &
+	echo $! >"$_state/pids"
+	wait_for 5 bash -c "ip netns exec $b ss -Htln 'sport = :5201' | grep -q ." ||
+		fail "iperf3 server did not start"
+	ip netns exec "$a" iperf3 -c 10.0.0.2 -t 3600 -i 0 >"$_state/iperf.log" 2>&1 &
+	echo $! >>"$_state/pids"
+	ip netns exec "$a" "$VCMPFORGE" ping --to 10.0.0.2 --size 3000 \
+		--count 100000 --interval 20 --wait 0 >/dev/null 2>&1 &
+	echo $! >>"$_state/pids"
+}
+
+traffic_stop() {
+	local p
+	[ -f "$_state/pids" ] || return 0
+	for p in $(cat "$_state/pids"); do
+		kill -9 "$p" 2>/dev/null || true
+	done
+	for p in $(cat "$_state/pids"); do
+		wait "$p" 2>/dev/null || true
+	done
+	rm -f "$_state/pids"
+}
+
+# in_flight: wait until TCP data, VCMP fragments and reassembly move.
+in_flight() {
+	wait_for 15 stat_test "$a" tx_vcmp_frag -gt 0 ||
+		{ tail -3 "$_state/iperf.log" >&2; fail "no VCMP fragments sent: $(n "$a" ethtool -S vcmp0 | awk '$2 != 0' | tr '\n' ' ')"; }
+	wait_for 15 stat_test "$b" rx_reasm_ok -gt 0 ||
+		fail "nothing reassembled at b"
+}
+
+stat_test() {	# stat_test NS NAME OP VALUE
+	local v
+	v=$(st "$1" "$2") || return 1
+	[ "$v" "$3" "$4" ]
+}
+
+# A gauge of held reassembly memory sampled just before the teardown.
+sample_reasm() {
+	local m
+	m=$(st "$b" reasm_mem 2>/dev/null || echo 0)
+	[ "$m" -gt 0 ] && held=$((held + 1))
+	echo "reasm_mem at b before the teardown: $m bytes (timeouts so far $(st "$b" rx_drop_reasm_timeout))" >>"$_state/rounds.log"
+}
+
+# rmmod_and_back: the module unloads in time (nothing holds a device or
+# the module), loads again and makes a device.
+rmmod_and_back() {
+	local refcnt t0
+	if vcmp_loaded; then
+		refcnt=$(cat /sys/module/vcmp/refcnt)
+		t0=$(date +%s%N)
+		timeout "$RMMOD_TIMEOUT" rmmod vcmp ||
+			fail "rmmod vcmp failed or hung (refcnt was $refcnt): $(dmesg | tail -5 | tr '\n' ';')"
+		echo "rmmod took $(( ($(date +%s%N) - t0) / 1000000 )) ms (module refcnt was $refcnt)"
+	fi
+	vcmp_load
+	ip link add vcmp-check type vcmp || fail "ip link add fails after the teardown"
+	ip link del vcmp-check
+}
+
+# round KIND: one teardown with everything in flight.
+round() {
+	local kind=$1 ns p
+	sites
+	traffic_start 5%
+	in_flight
+	sleep "0.$((RANDOM % 9 + 1))"
+	sample_reasm
+	case $kind in
+	linkdel)
+		ip -n "$a" link del vcmp0
+		ip -n "$b" link del vcmp0
+		traffic_stop
+		;;
+	netns)
+		# The processes go at the same moment, so the namespaces are
+		# dismantled right away with the devices in them.
+		for ns in "$a" "$b"; do
+			for p in $(ip netns pids "$ns"); do
+				kill -9 "$p" 2>/dev/null || true
+			done
+			ip netns del "$ns"
+		done
+		traffic_stop
+		;;
+	rmmod)
+		timeout "$RMMOD_TIMEOUT" rmmod vcmp ||
+			fail "rmmod under traffic failed or hung: $(dmesg | tail -5 | tr '\n' ';')"
+		traffic_stop
+		vcmp_load
+		;;
+	esac
+	cleanup_all
+}
+
+lifecycle() {
+	local kind=$1 i s0 s1 held=0 grew
+	vcmp_load
+	# A first round warms the caches up (namespaces, crypto tfms).
+	round "$kind"
+	rmmod_and_back
+	settle
+	s0=$(sunreclaim)
+	for i in $(seq 1 "$ROUNDS"); do
+		round "$kind"
+	done
+	rmmod_and_back
+	settle
+	s1=$(sunreclaim)
+	grew=$((s1 - s0))
+	echo "$ROUNDS rounds of $kind under iperf3 + DF fragments (5% loss): reassembly memory held at $held teardowns; SUnreclaim $s0 -> $s1 kB ($grew kB)"
+	sed 's/^/  /' "$_state/rounds.log" | tail -3
+	[ "$grew" -le $((SLAB_SLACK_KB + SLAB_ROUND_KB * ROUNDS)) ] ||
+		fail "unreclaimable slab grew by $grew kB in $ROUNDS rounds"
+	[ "$held" -gt 0 ] || echo "note: reasm_mem was 0 at every teardown"
+}
+
+test_linkdel() { lifecycle linkdel; }
+test_netns() { lifecycle netns; }
+test_rmmod() { lifecycle rmmod; }
+
+# ping_ok: the tunnel carries pings again (within 10 s).
+ping_ok() { n "$a" ping -n -c 1 -W 1 10.0.0.2 >/dev/null; }
+
+test_churn() {
+	local i kp ko kn spi_old=0x01000001 spi_new s0 s1 tx0 out
+	vcmp_load
+	settle
+	s0=$(sunreclaim)
+	sites
+	n "$a" ip link add wan1 type dummy
+	n "$a" ip addr add 198.51.100.1/24 dev wan1
+	n "$a" ip link set wan1 up
+	traffic_start
+	in_flight
+	kp=$("$VCMPCTL" genkey aes-gcm-128)
+	for i in $(seq 1 "$CHURN"); do
+		# a third peer with a link, prefixes and an SA, then gone
+		n "$a" "$VCMPCTL" peer add vcmp0 100 allowed-ips 10.100.0.0/16 \
+			link 1 remote 198.51.100.100
+		n "$a" "$VCMPCTL" sa add vcmp0 100 $((0x02000000 + i)) out key "$kp"
+		# a second link of the busy peer (to nowhere): packets the
+		# scheduler puts on it are lost while it exists
+		n "$a" "$VCMPCTL" link add vcmp0 2 2 remote 198.51.100.2
+		# rekey a -> b: the new inbound SA first, then the outbound one
+		spi_new=$((0x01000010 + i))
+		kn=$("$VCMPCTL" genkey aes-gcm-128)
+		n "$b" "$VCMPCTL" sa add vcmp0 1 "$spi_new" in key "$kn"
+		n "$a" "$VCMPCTL" sa add vcmp0 2 "$spi_new" out key "$kn"
+		n "$a" "$VCMPCTL" sa del vcmp0 2 "$spi_old" out
+		n "$b" "$VCMPCTL" sa del vcmp0 1 "$spi_old" in
+		spi_old=$spi_new
+		n "$a" "$VCMPCTL" link del vcmp0 2 2
+		n "$a" "$VCMPCTL" peer del vcmp0 100
+	done
+	# Traffic recovers: the stream still moves and pings cross.
+	tx0=$(st "$b" rx_reasm_ok)
+	wait_for 10 ping_ok || fail "no ping across the tunnel after $CHURN churn rounds"
+	wait_for 10 stat_test "$b" rx_reasm_ok -gt "$tx0" ||
+		fail "DF fragments no longer reassembled after the churn"
+	out=$(n "$a" "$VCMPCTL" show vcmp0)
+	expect_match "one peer left" "$out" "peers: 1$"
+	traffic_stop
+	grep -q "Connecting\|connected" "$_state/iperf.log" ||
+		fail "iperf3 never connected: $(cat "$_state/iperf.log")"
+	echo "$CHURN rounds of peer/link/SA churn under iperf3 + DF fragments: traffic recovered; a: $(n "$a" "$VCMPCTL" show vcmp0 | grep -c spi || true) SA lines; tx_drop_no_sa $(st "$a" tx_drop_no_sa), rx_drop_unknown_spi at b $(st "$b" rx_drop_unknown_spi)"
+	cleanup_all
+	rmmod_and_back
+	settle
+	s1=$(sunreclaim)
+	echo "SUnreclaim $s0 -> $s1 kB ($((s1 - s0)) kB)"
+	[ $((s1 - s0)) -le $((SLAB_SLACK_KB + CHURN / 4)) ] ||
+		fail "unreclaimable slab grew by $((s1 - s0)) kB in $CHURN churn rounds"
+}
+
+ktap_plan 4
+run_case "ip link del under traffic, $ROUNDS rounds" test_linkdel
+run_case "namespace deletion under traffic, $ROUNDS rounds" test_netns
+run_case "rmmod under traffic, $ROUNDS rounds" test_rmmod
+run_case "config churn under traffic, $CHURN rounds" test_churn
+ktap_finish
