@@ -31,6 +31,7 @@
 #include <linux/stringify.h>
 #include <linux/vcmp.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 
 #include "crypto.h"
@@ -327,6 +328,22 @@ static int vcmp_nl_get_sockaddr(union vcmp_sockaddr *sa, int family,
 	return 0;
 }
 
+/*
+ * A link's remote end must be one host: not the unspecified address, not
+ * 0.0.0.0/8, a multicast or the limited broadcast address.
+ */
+static bool vcmp_nl_unicast(const union vcmp_sockaddr *sa)
+{
+	__be32 a;
+
+	if (sa->sa.sa_family == AF_INET6)
+		return !ipv6_addr_any(&sa->sin6.sin6_addr) &&
+		       !ipv6_addr_is_multicast(&sa->sin6.sin6_addr);
+	a = sa->sin.sin_addr.s_addr;
+	return !ipv4_is_zeronet(a) && !ipv4_is_multicast(a) &&
+	       !ipv4_is_lbcast(a);
+}
+
 /* --- requests: allowed-ips ------------------------------------------------ */
 
 struct vcmp_nl_prefix {
@@ -552,6 +569,11 @@ static int vcmp_nl_parse_link(struct net *net, const struct nlattr *nest,
 				   extack);
 	if (err)
 		return err;
+	if (!vcmp_nl_unicast(&cfg->remote)) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_LINK_REMOTE],
+				 "the remote address of a link must be unicast");
+		return -EINVAL;
+	}
 	if (tb[VCMP_A_LINK_REMOTE_PORT]) {
 		__be16 port = htons(nla_get_u16(tb[VCMP_A_LINK_REMOTE_PORT]));
 
