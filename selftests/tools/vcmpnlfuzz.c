@@ -18,6 +18,8 @@
  *	the family (a known command, a well-formed header) must carry an
  *	extended ACK message. -u: the caller is unprivileged (only EPERM,
  *	EOPNOTSUPP, EINVAL allowed, never success)
+ *   vcmpnlfuzz -d vcmp0 churn COUNT /run/netns/PEER_NS
+ *	configuration churn for selftests/lifecycle.sh (see run_churn())
  *
  * Output is KTAP-like: "ok N ..." / "not ok N ...", then a summary line.
  * Exit status 0 when everything was as expected, 1 otherwise, 2 on usage.
@@ -25,9 +27,11 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <net/if.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -1138,12 +1142,118 @@ static int run_random(unsigned long count, bool unpriv)
 	return bad || noext ? 1 : 0;
 }
 
+/* --- configuration churn ------------------------------------------------------ */
+
+struct nlctx {
+	int fd;
+	uint16_t family;
+	int ifindex;
+};
+
+static void ctx_use(const struct nlctx *c)
+{
+	nl_fd = c->fd;
+	family_id = c->family;
+	dev_ifindex = c->ifindex;
+}
+
+/* One request that must succeed; 0 or -1 with a message. */
+static int churn_req(const struct nlctx *c, uint8_t cmd, const char *fmt, ...)
+{
+	char spec[512];
+	struct reply r;
+	struct msg m;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(spec, sizeof(spec), fmt, ap);
+	va_end(ap);
+	ctx_use(c);
+	msg_init(&m, family_id, NLM_F_REQUEST, cmd, VCMP_GENL_VERSION);
+	build(&m, spec);
+	if (msg_send(&m, &r) < 0 || r.err) {
+		printf("# churn: cmd %u \"%s\": %s \"%s\"\n", cmd, spec,
+		       r.err ? strerrorname_np(r.err) : strerror(errno), r.ext);
+		return -1;
+	}
+	return 0;
+}
+
+static void random_key(char *hex, size_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < bytes; i++)
+		sprintf(hex + 2 * i, "%02x", (unsigned int)(rnd() & 0xff));
+}
+
+/*
+ * COUNT rounds, as the busy pair of lifecycle.sh needs them: here (site
+ * a, peer 2 is b) a peer 100 with a link, prefixes and an SA comes and
+ * goes, a second link of peer 2 comes and goes, and a -> b is rekeyed:
+ * b (the device vcmp0 of network namespace @peer_ns, its peer 1) gets
+ * the new inbound SA first, then a the outbound one, then both old ones
+ * go. The SPIs of a -> b start at 0x01000001.
+ */
+static int run_churn(unsigned long count, const char *peer_ns)
+{
+	struct nlctx a = { nl_fd, family_id, dev_ifindex }, b;
+	uint32_t old = 0x01000001, spi;
+	char key[2 * 20 + 1];
+	unsigned long i;
+	int fd;
+
+	fd = open(peer_ns, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		perror("vcmpnlfuzz: setns");
+		return 2;
+	}
+	close(fd);
+	if (nl_open() < 0 || !(b.family = resolve_family()) ||
+	    !(b.ifindex = if_nametoindex("vcmp0"))) {
+		fprintf(stderr, "vcmpnlfuzz: no vcmp0 in %s\n", peer_ns);
+		return 2;
+	}
+	b.fd = nl_fd;
+	for (i = 0; i < count; i++) {
+		spi = 0x01000010 + (uint32_t)(i % 0x00ffffff);
+		random_key(key, 20);
+		if (churn_req(&a, VCMP_CMD_PEER_NEW,
+			      D "peer{ id=u32:100 suite=u32:1 allowed_ips{ 1{ family=u16:2 addr=4:10.100.0.0 cidr=u8:16 } } "
+			      "links{ 1{ id=u8:1 family=u16:2 remote=4:198.51.100.100 } } }") ||
+		    churn_req(&a, VCMP_CMD_SA_NEW,
+			      D "sa{ peer_id=u32:100 spi=u32:%u dir=u8:1 key=x:%s }",
+			      0x02000000u + (uint32_t)(i % 0xffffff), key) ||
+		    churn_req(&a, VCMP_CMD_LINK_NEW,
+			      D "link{ peer_id=u32:2 id=u8:2 family=u16:2 remote=4:198.51.100.2 }") ||
+		    churn_req(&b, VCMP_CMD_SA_NEW,
+			      D "sa{ peer_id=u32:1 spi=u32:%u dir=u8:0 key=x:%s }", spi, key) ||
+		    churn_req(&a, VCMP_CMD_SA_NEW,
+			      D "sa{ peer_id=u32:2 spi=u32:%u dir=u8:1 key=x:%s }", spi, key) ||
+		    churn_req(&a, VCMP_CMD_SA_DEL,
+			      D "sa{ peer_id=u32:2 spi=u32:%u dir=u8:1 }", old) ||
+		    churn_req(&b, VCMP_CMD_SA_DEL,
+			      D "sa{ peer_id=u32:1 spi=u32:%u dir=u8:0 }", old) ||
+		    churn_req(&a, VCMP_CMD_LINK_DEL,
+			      D "link{ peer_id=u32:2 id=u8:2 }") ||
+		    churn_req(&a, VCMP_CMD_PEER_DEL, D "peer{ id=u32:100 }")) {
+			printf("# churn: round %lu failed\n", i + 1);
+			return 1;
+		}
+		old = spi;
+	}
+	printf("# churn: %lu rounds, %lu requests, last SPI a -> b 0x%08x\n",
+	       count, count * 9, old);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: vcmpnlfuzz [-i IFINDEX | -d IFNAME] [-w WAN] cases\n"
 		"       vcmpnlfuzz [-i IFINDEX | -d IFNAME] unpriv\n"
-		"       vcmpnlfuzz [-i IFINDEX | -d IFNAME] [-u] random COUNT [SEED]\n");
+		"       vcmpnlfuzz [-i IFINDEX | -d IFNAME] [-u] random COUNT [SEED]\n"
+		"       vcmpnlfuzz -d vcmp0 churn COUNT /run/netns/PEER_NS\n");
 	exit(2);
 }
 
@@ -1193,6 +1303,8 @@ int main(int argc, char **argv)
 		return run_cases(false);
 	if (!strcmp(argv[optind], "unpriv"))
 		return run_cases(true);
+	if (!strcmp(argv[optind], "churn") && optind + 2 < argc)
+		return run_churn(strtoul(argv[optind + 1], NULL, 0), argv[optind + 2]);
 	if (!strcmp(argv[optind], "random") && optind + 1 < argc) {
 		if (optind + 2 < argc)
 			rng_state = strtoull(argv[optind + 2], NULL, 0) * 2654435761ULL + 1;
