@@ -234,7 +234,7 @@ tcp_moves() { [ "$(acked)" -gt "$1" ]; }
 ping_ok() { n "$a" ping -n -c 1 -W 1 10.0.0.2 >/dev/null; }
 
 test_churn() {
-	local s0 s1 ok0 out acked0
+	local s0 s1 ok0 out acked0 acked1
 	vcmp_load
 	s0=$(settle)
 	sites
@@ -256,8 +256,9 @@ test_churn() {
 		fail "the iperf3 stream stalled after the churn (bytes_acked $acked0)"
 	out=$(n "$a" "$VCMPCTL" show vcmp0)
 	expect_match "one peer left" "$out" "peers: 1"
+	acked1=$(acked)
 	traffic_stop
-	echo "$CHURN rounds of peer/link/SA churn ($((CHURN * 9)) requests) under iperf3 + DF fragments: traffic recovered (iperf3 bytes_acked $acked0 -> $(acked)); a: tx_drop_no_sa $(st "$a" tx_drop_no_sa), tx_drop_no_link $(st "$a" tx_drop_no_link); b: rx_drop_unknown_spi $(st "$b" rx_drop_unknown_spi), rx_reasm_ok $(st "$b" rx_reasm_ok)"
+	echo "$CHURN rounds of peer/link/SA churn ($((CHURN * 9)) requests) under iperf3 + DF fragments: traffic recovered (iperf3 bytes_acked $acked0 -> $acked1); a: tx_drop_no_sa $(st "$a" tx_drop_no_sa), tx_drop_no_link $(st "$a" tx_drop_no_link); b: rx_drop_unknown_spi $(st "$b" rx_drop_unknown_spi), rx_reasm_ok $(st "$b" rx_reasm_ok)"
 	cleanup_all
 	rmmod_and_back
 	s1=$(settle)
