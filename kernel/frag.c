@@ -327,10 +327,12 @@ struct sk_buff *vcmp_reasm(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 	for (frag = skb; frag; frag = next) {
 		next = frag->next;
 		frag->next = NULL;
-		if (whole)
+		if (whole) {
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_RX_REASM_FRAGS);
-		else
+		} else {
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_RX_DROP_NOMEM);
+			DEV_STATS_INC(vdev->dev, rx_errors);
+		}
 		consume_skb(frag);
 	}
 	if (whole)

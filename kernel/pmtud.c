@@ -376,8 +376,8 @@ u8 vcmp_pmtud_phase(struct vcmp_link *link)
 	return READ_ONCE(link->pmtud.search.phase);
 }
 
-/* An answer to one of our probes arrived. Softirq. */
-static void vcmp_pmtud_rx_ack(struct vcmp_link *link, u32 id, u16 size)
+/* An answer to one of our probes arrived. Softirq. False: not ours. */
+static bool vcmp_pmtud_rx_ack(struct vcmp_link *link, u32 id, u16 size)
 {
 	struct vcmp_dev *vdev = vcmp_link_dev(link);
 	struct vcmp_pmtud *p = &link->pmtud;
@@ -389,8 +389,7 @@ static void vcmp_pmtud_rx_ack(struct vcmp_link *link, u32 id, u16 size)
 	    p->probe_id - id >= VCMP_PMTUD_ID_WINDOW ||
 	    (id == p->probe_id && size != p->probe_size)) {
 		spin_unlock_bh(&p->lock);
-		vcmp_stats_inc(vdev->stats, VCMP_STAT_RX_DROP_BAD_PROBE);
-		return;
+		return false;
 	}
 	vcmp_stats_inc(vdev->stats, VCMP_STAT_PMTUD_ACK_RX);
 	sent = 0;
@@ -405,7 +404,7 @@ static void vcmp_pmtud_rx_ack(struct vcmp_link *link, u32 id, u16 size)
 		}
 		p->reach_sent = 0;
 		spin_unlock_bh(&p->lock);
-		return;
+		return true;
 	}
 	if (sent) {
 		rtt = max_t(s64, 1, ktime_us_delta(ktime_get(), sent));
@@ -420,6 +419,7 @@ static void vcmp_pmtud_rx_ack(struct vcmp_link *link, u32 id, u16 size)
 		vcmp_pmtud_rearm(p);
 	}
 	spin_unlock_bh(&p->lock);
+	return true;
 }
 
 /**
@@ -428,9 +428,11 @@ static void vcmp_pmtud_rx_ack(struct vcmp_link *link, u32 id, u16 size)
  * @h: its decoded VCMP header
  * @skb: the packet, skb->data at the VCMP header; not consumed
  *
- * Context: softirq, RCU read section. Counts what it drops.
+ * Context: softirq, RCU read section. Return: true when it was a valid
+ * probe or answer (counted here); false when it is malformed or answers
+ * no probe of ours: the caller drops it and counts rx_drop_bad_probe.
  */
-void vcmp_pmtud_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
+bool vcmp_pmtud_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 		   struct sk_buff *skb)
 {
 	struct vcmp_dev *vdev = vcmp_link_dev(link);
@@ -442,22 +444,19 @@ void vcmp_pmtud_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 
 	pl = skb_header_pointer(skb, VCMP_HDR_LEN, sizeof(buf), buf);
 	if (!pl || vcmp_get_be16(pl + 6))
-		goto bad;
+		return false;
 	id = vcmp_get_be32(pl);
 	size = vcmp_get_be16(pl + 4);
 	/* It must be as large as it claims: no amplification. */
 	inner = vcmp_max_inner(link->peer->suite, vcmp_link_v6(link), size);
 	if (!inner || skb->len != inner + VCMP_OVERHEAD)
-		goto bad;
+		return false;
 	if (h->type == VCMP_TYPE_PMTU_PROBE) {
 		vcmp_stats_inc(vdev->stats, VCMP_STAT_PMTUD_PROBE_RX);
 		vcmp_pmtud_send(link, VCMP_TYPE_PMTU_ACK, id, size, false);
-	} else {
-		vcmp_pmtud_rx_ack(link, id, size);
+		return true;
 	}
-	return;
-bad:
-	vcmp_stats_inc(vdev->stats, VCMP_STAT_RX_DROP_BAD_PROBE);
+	return vcmp_pmtud_rx_ack(link, id, size);
 }
 
 /*

@@ -71,7 +71,7 @@ void vcmp_pmtud_start(struct vcmp_link *link);
 void vcmp_pmtud_stop(struct vcmp_link *link);
 void vcmp_pmtud_restart_all(struct vcmp_dev *vdev);
 u8 vcmp_pmtud_phase(struct vcmp_link *link);
-void vcmp_pmtud_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
+bool vcmp_pmtud_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 		   struct sk_buff *skb);
 int vcmp_pmtud_icmp_lookup(struct sock *sk, struct sk_buff *skb);
 void vcmp_pmtud_work(struct work_struct *work);

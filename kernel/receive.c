@@ -141,11 +141,12 @@ static void vcmp_rx_release(struct vcmp_dev *vdev, struct vcmp_skb_cb *cb)
 /*
  * The link a packet names, checked against the one its source matched
  * (plain peers); NAT rebinding for authenticated packets. Returns whether
- * there is one; with @pmtud, hands it the PMTU probe or answer.
+ * there is one; with @pmtud_ok, hands it the PMTU probe or answer and
+ * stores whether that was valid.
  */
 static bool vcmp_rx_find_link(struct vcmp_skb_cb *cb, struct sk_buff *skb,
 			      const struct vcmp_hdr *h, bool authenticated,
-			      bool pmtud)
+			      bool *pmtud_ok)
 {
 	struct vcmp_link *link;
 
@@ -155,8 +156,8 @@ static bool vcmp_rx_find_link(struct vcmp_skb_cb *cb, struct sk_buff *skb,
 		link = NULL;	/* plain: id and endpoint disagree */
 	if (link && authenticated)
 		vcmp_rx_update_endpoint(link, skb);
-	if (link && pmtud)
-		vcmp_pmtud_rx(link, h, skb);
+	if (link && pmtud_ok)
+		*pmtud_ok = vcmp_pmtud_rx(link, h, skb);
 	rcu_read_unlock();
 	return link;
 }
@@ -176,6 +177,7 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 	struct sk_buff *whole;
 	struct vcmp_hdr h;
 	enum vcmp_stat why;
+	bool pmtud_ok = false;
 	unsigned int len;
 	u8 proto;
 
@@ -186,8 +188,12 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 		goto drop;
 	}
 	if (h.type == VCMP_TYPE_PMTU_PROBE || h.type == VCMP_TYPE_PMTU_ACK) {
-		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, true)) {
+		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, &pmtud_ok)) {
 			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
+			goto drop;
+		}
+		if (!pmtud_ok) {
+			why = VCMP_STAT_RX_DROP_BAD_PROBE;
 			goto drop;
 		}
 		vcmp_rx_release(vdev, cb);
@@ -203,7 +209,7 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 		why = VCMP_STAT_RX_DROP_BAD_HEADER;
 		goto drop;
 	}
-	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, false)) {
+	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, NULL)) {
 		why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
 		goto drop;
 	}
@@ -248,10 +254,14 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 	vcmp_link_put(cb->link);
 	vcmp_peer_put(peer);
 	len = skb->len;
-	if (likely(gro_cells_receive(&vdev->gro_cells, skb) == NET_RX_SUCCESS))
+	if (likely(gro_cells_receive(&vdev->gro_cells, skb) ==
+		   NET_RX_SUCCESS)) {
 		dev_sw_netstats_rx_add(dev, len);
-	else
-		DEV_STATS_INC(dev, rx_dropped);
+	} else {
+		/* gro_cells counted it in rx_dropped and freed it. */
+		vcmp_stats_inc(vdev->stats, VCMP_STAT_RX_DROP_BACKLOG);
+		DEV_STATS_INC(dev, rx_errors);
+	}
 	vcmp_inflight_put(vdev);
 	return;
 

@@ -56,6 +56,7 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_RX_DROP_REASM_DUP]	= "rx_drop_reasm_dup",
 	[VCMP_STAT_RX_DROP_REASM_MEM]	= "rx_drop_reasm_mem",
 	[VCMP_STAT_RX_DROP_REASM_BAD]	= "rx_drop_reasm_bad",
+	[VCMP_STAT_RX_DROP_BACKLOG]	= "rx_drop_backlog",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {

@@ -61,6 +61,8 @@ enum vcmp_stat {
 	VCMP_STAT_RX_DROP_REASM_DUP,	/* duplicate fragments */
 	VCMP_STAT_RX_DROP_REASM_MEM,	/* fragments evicted by the memory cap */
 	VCMP_STAT_RX_DROP_REASM_BAD,	/* malformed fragments */
+	/* Delivery. */
+	VCMP_STAT_RX_DROP_BACKLOG,	/* GRO cell queue full or device down */
 	VCMP_STAT_COUNT
 };
 
