@@ -190,6 +190,10 @@ test_hostile() {
 		fail "rx_drop_bad_icv below the $(val "$out" icv) tampered packets"
 	[ "$(delta rx_drop_replay)" -ge "$(val "$out" replay)" ] ||
 		fail "rx_drop_replay below the $(val "$out" replay) replays"
+	# Replays from below the window fail authentication instead.
+	[ $(($(delta rx_drop_replay) + $(delta rx_drop_bad_icv))) -ge \
+	  $(($(val "$out" replay) + $(val "$out" replay_old) + $(val "$out" icv))) ] ||
+		fail "rx_drop_replay + rx_drop_bad_icv below the replays and tampered packets"
 	if [ "$COUNT" -ge 100000 ]; then
 		for c in rx_drop_short rx_drop_bad_header rx_drop_unknown_peer \
 			 rx_drop_unknown_link rx_drop_bad_inner rx_drop_inner_src \
