@@ -536,7 +536,7 @@ static void esp_bundle(const u8 *e, size_t elen, bool valid,
 		       bool authenticates, enum cls c)
 {
 	u8 bad[PKT_MAX];
-	unsigned int i, n = rnd(3), pos;
+	unsigned int i, n = rnd(4), pos;
 
 	for (i = 0; i < n; i++) {
 		memcpy(bad, e, elen);
@@ -847,7 +847,7 @@ static void gen_frag(void)
 {
 	struct fragment f[VCMP_FRAGSET_MAX + 8];
 	u8 inner[4096];
-	bool esp = opt.have_key && chance(10);
+	bool esp = opt.have_key && chance(5);
 	bool v6 = chance(30), good = false;
 	size_t len = inner_packet(inner, v6, esp, 100 + rnd(2500));
 	unsigned int n = split(f, len), i, k;
@@ -953,11 +953,11 @@ static struct {
 } gens[] = {
 	{ gen_random, 12, false, "random", 0, 0 },
 	{ gen_trunc, 10, false, "trunc", 0, 0 },
-	{ gen_mutate, 25, false, "mutate", 0, 0 },
-	{ gen_spi, 6, false, "spi", 0, 0 },
-	{ gen_frag, 22, false, "frag", 0, 0 },
-	{ gen_auth, 12, true, "auth", 0, 0 },
-	{ gen_esp_good, 13, true, "esp", 0, 0 },
+	{ gen_mutate, 27, false, "mutate", 0, 0 },
+	{ gen_spi, 8, false, "spi", 0, 0 },
+	{ gen_frag, 23, false, "frag", 0, 0 },
+	{ gen_auth, 10, true, "auth", 0, 0 },
+	{ gen_esp_good, 10, true, "esp", 0, 0 },
 };
 
 static void usage(FILE *f)
