@@ -18,6 +18,7 @@
 # The kernel's taint flags and log are checked by the harness.
 #
 #   victim: wan0 192.0.2.1, vcmp0 10.9.0.1 <--veth--> attacker: 192.0.2.2
+#           2001:db8::1 (random bytes, SPIs)              2001:db8::2
 #   peer 2: aes-gcm-128, link 1 remote 192.0.2.2:40002, inner 10.9.0.2
 #   peer 3: plain,       link 1 remote 192.0.2.2:40001, inner 10.9.0.3
 #
@@ -56,10 +57,12 @@ delta() { echo $(($(val "$after" "$1") - $(val "$before" "$1"))); }
 # sum_drops FILE: sum of the rx_drop_* counters.
 sum_drops() { awk '$1 ~ /^rx_drop_/ { s += $2 } END { print s + 0 }' "$1"; }
 
-# udp_mib NS: the UDP MIB of NS as "udp_Name value" lines.
+# udp_mib NS: the UDP MIBs of NS as "udp_Name value" (IPv4) and
+# "Udp6Name value" (IPv6) lines.
 udp_mib() {
 	n "$1" awk '/^Udp:/ { if (!h) { split($0, k); h = 1 } else
 		for (i = 2; i <= NF; i++) print "udp_" k[i], $i }' /proc/net/snmp
+	n "$1" awk '/^Udp6/ { print $1, $2 }' /proc/net/snmp6
 }
 
 # link_drops NS DEV: rx and tx drops of a device.
@@ -94,6 +97,8 @@ setup() {
 	ip link add wan0 netns "$v" type veth peer name wan0 netns "$x"
 	ip -n "$v" addr add 192.0.2.1/24 dev wan0
 	ip -n "$x" addr add 192.0.2.2/24 dev wan0
+	ip -n "$v" addr add 2001:db8::1/64 dev wan0 nodad
+	ip -n "$x" addr add 2001:db8::2/64 dev wan0 nodad
 	ip -n "$v" link set wan0 up
 	ip -n "$x" link set wan0 up
 	ip -n "$v" link add vcmp0 type vcmp
@@ -140,6 +145,7 @@ test_hostile() {
 
 	t0=$(date +%s%N)
 	n "$x" "$HOSTILE" --dst 192.0.2.1 --src 192.0.2.2 \
+		--dst6 2001:db8::1 --src6 2001:db8::2 \
 		--plain-src 40001 --esp-src 40002 --rand-src 40010 \
 		--plain-inner 10.9.0.3,fd09::3 --esp-inner 10.9.0.2,fd09::2 \
 		--inner-dst 10.9.0.1,fd09::1 --spi $SPI --key "$KEY" \
@@ -154,7 +160,7 @@ test_hostile() {
 		sleep 0.2
 		{ stats "$v" vcmp0; udp_mib "$v"; } >"$after"
 		echo "lost $(( $(link_drops "$v" wan0) + $(link_drops "$x" wan0) ))" >>"$after"
-		recv=$(delta udp_InDatagrams)
+		recv=$(($(delta udp_InDatagrams) + $(delta Udp6InDatagrams)))
 		delivered=$(delta std_rx_packets)
 		drops=$(( $(sum_drops "$after") - $(sum_drops "$before") ))
 		keep=$(delta rx_nat_keepalive)
@@ -169,7 +175,7 @@ test_hostile() {
 	awk 'NR == FNR { b[$1] = $2; next } $2 != b[$1] { printf "#   %s %d\n", $1, $2 - b[$1] }' \
 		"$before" "$after"
 
-	lost=$(( $(delta udp_InErrors) + $(delta lost) ))
+	lost=$(( $(delta udp_InErrors) + $(delta Udp6InErrors) + $(delta lost) ))
 	echo "# sent $sent = received $recv + lost $lost"
 	echo "# received $recv = delivered $delivered + dropped $drops + keepalives $keep + pmtu $pmtu + fragments held in reassembled packets $frags"
 	expect_eq "datagrams sent vs received by UDP + lost" "$sent" $((recv + lost))

@@ -130,6 +130,9 @@ static const char * const cls_name[C_COUNT] = {
 static struct {
 	struct sockaddr_in dst;
 	struct in_addr src;
+	struct sockaddr_in6 dst6;
+	struct in6_addr src6;
+	bool v6;
 	u16 plain_port, esp_port, rand_port;
 	u8 plain_link, esp_link;
 	u32 spi;
@@ -149,7 +152,9 @@ static u64 seal_ns, seal_n;	/* time spent encrypting, and how often */
 
 /* --- sending ------------------------------------------------------------- */
 
-enum sock_id { S_PLAIN, S_ESP, S_RAND0, S_COUNT = S_RAND0 + RAND_SOCKS };
+/* S_RAND6: IPv6, from an address no peer has (with --dst6 only). */
+enum sock_id { S_PLAIN, S_ESP, S_RAND6, S_RAND0,
+	       S_COUNT = S_RAND0 + RAND_SOCKS };
 
 struct queue {
 	int fd;
@@ -188,6 +193,26 @@ static int udp_socket(u16 port)
 	size = 4096;
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	if (connect(fd, (struct sockaddr *)&opt.dst, sizeof(opt.dst)))
+		die_errno("connect");
+	return fd;
+}
+
+static int udp_socket6(u16 port)
+{
+	struct sockaddr_in6 src = { .sin6_family = AF_INET6 };
+	int fd, one = 1, size = 4096;
+
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die_errno("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	src.sin6_addr = opt.src6;
+	src.sin6_port = htons(port);
+	if (bind(fd, (struct sockaddr *)&src, sizeof(src)))
+		die_errno("bind");
+	opt.dst6.sin6_port = opt.dst.sin_port;
+	if (connect(fd, (struct sockaddr *)&opt.dst6, sizeof(opt.dst6)))
 		die_errno("connect");
 	return fd;
 }
@@ -240,7 +265,8 @@ static void flush_all(void)
 	unsigned int s;
 
 	for (s = 0; s < S_COUNT; s++)
-		flush(s);
+		if (q[s].fd >= 0)
+			flush(s);
 }
 
 /* Queue @len bytes of @p on socket @s as one datagram of class @c. */
@@ -573,6 +599,8 @@ static enum sock_id rand_sock(void)
 		return S_PLAIN;
 	if (r == 1)
 		return S_ESP;
+	if (r == 2 && opt.v6)
+		return S_RAND6;
 	return (enum sock_id)(S_RAND0 + rnd(RAND_SOCKS));
 }
 
@@ -733,7 +761,7 @@ static void gen_spi(void)
 		rnd_bytes(e + 8, len);
 		len += 8 + rnd(40);
 	}
-	emit(S_ESP, C_SPI, e, len);
+	emit(opt.v6 && chance(30) ? S_RAND6 : S_ESP, C_SPI, e, len);
 }
 
 /* Authenticated packets with something wrong inside. */
@@ -967,6 +995,8 @@ static void usage(FILE *f)
 "  --dst ADDR          the device's underlay address (IPv4)\n"
 "  --port PORT         its tunnel port (default 2426)\n"
 "  --src ADDR          local address the datagrams come from\n"
+"  --dst6 ADDR, --src6 ADDR  the same in IPv6: some random bytes and\n"
+"                      unknown SPIs go there\n"
 "  --plain-src PORT    source port of plain packets, the plain peer's link\n"
 "                      endpoint (default 40001)\n"
 "  --plain-link ID     that link's id (default 1)\n"
@@ -1035,6 +1065,7 @@ int main(int argc, char **argv)
 		{ "spi", 1, NULL, 'S' }, { "key", 1, NULL, 'k' },
 		{ "rand-src", 1, NULL, 'R' }, { "count", 1, NULL, 'n' },
 		{ "rate", 1, NULL, 'r' }, { "seed", 1, NULL, 'x' },
+		{ "dst6", 1, NULL, '6' }, { "src6", 1, NULL, 'o' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	bool have_dst = false, have_src = false, have_seed = false;
@@ -1045,6 +1076,7 @@ int main(int argc, char **argv)
 	int c;
 
 	opt.dst.sin_family = AF_INET;
+	opt.dst6.sin6_family = AF_INET6;
 	opt.dst.sin_port = htons(2426);
 	opt.plain_port = 40001;
 	opt.esp_port = 40002;
@@ -1063,6 +1095,15 @@ int main(int argc, char **argv)
 			if (inet_pton(AF_INET, optarg, &opt.dst.sin_addr) != 1)
 				die("--dst: not an IPv4 address");
 			have_dst = true;
+			break;
+		case '6':
+			if (inet_pton(AF_INET6, optarg, &opt.dst6.sin6_addr) != 1)
+				die("--dst6: not an IPv6 address");
+			opt.v6 = true;
+			break;
+		case 'o':
+			if (inet_pton(AF_INET6, optarg, &opt.src6) != 1)
+				die("--src6: not an IPv6 address");
 			break;
 		case 'p':
 			opt.dst.sin_port = htons((u16)num("--port", optarg));
@@ -1133,6 +1174,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	rng_state = opt.seed ? opt.seed : 1;
 
+	q[S_RAND6].fd = opt.v6 ? udp_socket6(opt.rand_port) : -1;
 	q[S_PLAIN].fd = udp_socket(opt.plain_port);
 	q[S_ESP].fd = udp_socket(opt.esp_port);
 	for (s = 0; s < RAND_SOCKS; s++)
