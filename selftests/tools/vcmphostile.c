@@ -379,10 +379,12 @@ static size_t esp_seal(u8 *out, u32 spi, u64 seq, const u8 *pt, size_t ptlen,
 		in[aad + ptlen + padlen + 1] = (u8)(rnd(255) + 1 +
 						    VCMP_ESP_NEXTHDR);
 		break;
-	case 2:
-		in[aad + ptlen + padlen] = (u8)(clen - 1 + rnd(255 - clen + 2));
-		if (clen > 256)
-			in[aad + ptlen + padlen + 1] = 0;	/* still bad */
+	case 2:		/* more than the bytes before it: clen - 1 .. 255 */
+		if (clen <= 256)
+			in[aad + ptlen + padlen] = (u8)(clen - 1 +
+							rnd((u32)(257 - clen)));
+		else	/* no such pad length: spoil the next header */
+			in[aad + ptlen + padlen + 1] = 0;
 		break;
 	case 3:
 		in[aad + ptlen + rnd((u32)padlen)] ^= (u8)(1 + rnd(255));
