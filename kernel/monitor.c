@@ -82,6 +82,13 @@ MODULE_PARM_DESC(up_probes,
 #define VCMP_HDR_OFF_TSTAMP	14
 #define VCMP_HDR_OFF_ECHO	18
 
+static const char *const vcmp_link_state_names[] = {
+	[VCMP_LINK_INIT] = "init",
+	[VCMP_LINK_UP] = "up",
+	[VCMP_LINK_DEGRADED] = "degraded",
+	[VCMP_LINK_DOWN] = "down",
+};
+
 /* Refresh link->view every this many ticks (and on state changes). */
 #define VCMP_MONITOR_VIEW_TICKS	5
 
@@ -263,6 +270,10 @@ static void vcmp_monitor_timer(struct timer_list *t)
 
 	if (changed) {
 		vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_STATE_CHANGE);
+		net_info_ratelimited("%s: peer %u link %u %s (was %s)\n",
+				     vdev->dev->name, link->peer->id, link->id,
+				     vcmp_link_state_names[lm->state & 3],
+				     vcmp_link_state_names[prev & 3]);
 		set_bit(VCMP_LINK_EV_STATE, &link->events);
 		schedule_work(&vdev->mtu_work);
 	}

@@ -26,7 +26,7 @@ struct vcmp_hdr;
 struct vcmp_link;
 
 /* Timer period of a link's monitor while the device is up. */
-#define VCMP_MONITOR_TICK_MS	10
+#define VCMP_MONITOR_TICK_MS	20
 /* Payload of PROBE and PROBE_ACK: probe id (32 bits), 32 reserved bits. */
 #define VCMP_PROBE_PAYLOAD_LEN	8
 
