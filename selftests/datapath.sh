@@ -203,7 +203,8 @@ test_replay_tamper() {
 	local pcap=$_state/rt.pcap hex before tampered
 	sites aes-gcm-128 4
 	crosses
-	capture "$r" wan-b "$pcap"
+	# From a only: b's own packets (link probes, feedback) are no replay.
+	capture "$r" wan-b "$pcap" "src host $ua"
 	n "$a" ping -n -c 1 -W 2 10.0.0.2 >/dev/null
 	capture_stop "$pcap"
 	hex=$(hexpayload "$pcap" 1)
