@@ -21,6 +21,7 @@
 
 #include "device.h"
 #include "frag.h"
+#include "monitor.h"
 #include "mtu.h"
 #include "pmtud.h"
 #include "receive.h"
@@ -138,15 +139,30 @@ static void vcmp_rx_release(struct vcmp_dev *vdev, struct vcmp_skb_cb *cb)
 	vcmp_inflight_put(vdev);
 }
 
+/* The counter for a malformed control packet of type @type. */
+static enum vcmp_stat vcmp_rx_bad_control(u8 type)
+{
+	switch (type) {
+	case VCMP_TYPE_PROBE:
+	case VCMP_TYPE_PROBE_ACK:
+		return VCMP_STAT_RX_DROP_BAD_LINK_PROBE;
+	case VCMP_TYPE_FEEDBACK:
+		return VCMP_STAT_RX_DROP_BAD_FEEDBACK;
+	default:
+		return VCMP_STAT_RX_DROP_BAD_PROBE;
+	}
+}
+
 /*
  * The link a packet names, checked against the one its source matched
  * (plain peers); NAT rebinding for authenticated packets. Returns whether
- * there is one; with @pmtud_ok, hands it the PMTU probe or answer and
- * stores whether that was valid.
+ * there is one. The packet goes to path MTU discovery (PMTU probes and
+ * answers) or to the link's monitor (everything else), which store in
+ * @valid whether it was well formed.
  */
 static bool vcmp_rx_find_link(struct vcmp_skb_cb *cb, struct sk_buff *skb,
 			      const struct vcmp_hdr *h, bool authenticated,
-			      bool *pmtud_ok)
+			      bool *valid)
 {
 	struct vcmp_link *link;
 
@@ -156,8 +172,11 @@ static bool vcmp_rx_find_link(struct vcmp_skb_cb *cb, struct sk_buff *skb,
 		link = NULL;	/* plain: id and endpoint disagree */
 	if (link && authenticated)
 		vcmp_rx_update_endpoint(link, skb);
-	if (link && pmtud_ok)
-		*pmtud_ok = vcmp_pmtud_rx(link, h, skb);
+	if (link && (h->type == VCMP_TYPE_PMTU_PROBE ||
+		     h->type == VCMP_TYPE_PMTU_ACK))
+		*valid = vcmp_pmtud_rx(link, h, skb);
+	else if (link)
+		*valid = vcmp_monitor_rx(link, h, skb);
 	rcu_read_unlock();
 	return link;
 }
@@ -177,23 +196,29 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 	struct sk_buff *whole;
 	struct vcmp_hdr h;
 	enum vcmp_stat why;
-	bool pmtud_ok = false;
+	bool valid = false;
 	unsigned int len;
 	u8 proto;
 
-	/* The data header check reads the inner version nibble too. */
-	if (!pskb_may_pull(skb, VCMP_OVERHEAD + 1) ||
+	/*
+	 * The data header check reads the inner version nibble too; other
+	 * packets (probes) may be shorter than that.
+	 */
+	if (!pskb_may_pull(skb, min_t(unsigned int, skb->len,
+				      VCMP_OVERHEAD + 1)) ||
 	    vcmp_hdr_decode(&h, skb->data, skb->len)) {
 		why = VCMP_STAT_RX_DROP_BAD_HEADER;
 		goto drop;
 	}
-	if (h.type == VCMP_TYPE_PMTU_PROBE || h.type == VCMP_TYPE_PMTU_ACK) {
-		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, &pmtud_ok)) {
+	if (h.type == VCMP_TYPE_PMTU_PROBE || h.type == VCMP_TYPE_PMTU_ACK ||
+	    h.type == VCMP_TYPE_PROBE || h.type == VCMP_TYPE_PROBE_ACK ||
+	    h.type == VCMP_TYPE_FEEDBACK) {
+		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, &valid)) {
 			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
 			goto drop;
 		}
-		if (!pmtud_ok) {
-			why = VCMP_STAT_RX_DROP_BAD_PROBE;
+		if (!valid) {
+			why = vcmp_rx_bad_control(h.type);
 			goto drop;
 		}
 		vcmp_rx_release(vdev, cb);
@@ -209,7 +234,7 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 		why = VCMP_STAT_RX_DROP_BAD_HEADER;
 		goto drop;
 	}
-	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, NULL)) {
+	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, &valid)) {
 		why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
 		goto drop;
 	}

@@ -379,6 +379,7 @@ static const struct attr_name names_link[] = {
 	{ "remote_port", VCMP_A_LINK_REMOTE_PORT, NULL }, { "mtu", VCMP_A_LINK_MTU, NULL },
 	{ "packet_mtu", VCMP_A_LINK_PACKET_MTU, NULL },
 	{ "path_mtu", VCMP_A_LINK_PATH_MTU, NULL }, { "pmtud", VCMP_A_LINK_PMTUD, NULL },
+	{ "state", VCMP_A_LINK_STATE, NULL }, { "stats", VCMP_A_LINK_STATS, NULL },
 	{ NULL, 0, NULL }
 };
 
