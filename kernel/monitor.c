@@ -437,6 +437,17 @@ bool vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 		return true;
 	}
 
+	switch (h->type) {
+	case VCMP_TYPE_PROBE:
+		vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_PROBE_RX);
+		break;
+	case VCMP_TYPE_PROBE_ACK:
+		vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_PROBE_ACK_RX);
+		break;
+	case VCMP_TYPE_FEEDBACK:
+		vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_FEEDBACK_RX);
+		break;
+	}
 	now = ktime_get_ns();
 	atomic64_set(&mon->echo, ((u64)h->tstamp << 32) |
 				 (vcmp_linkmon_ts(now) | 1));
@@ -467,7 +478,6 @@ bool vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 	spin_unlock_bh(&mon->lock);
 
 	if (h->type == VCMP_TYPE_PROBE) {
-		vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_PROBE_RX);
 		vcmp_put_be32(ack, (u32)id);
 		vcmp_monitor_send(link, VCMP_TYPE_PROBE_ACK, ack, sizeof(ack));
 	}

@@ -65,10 +65,12 @@ enum vcmp_stat {
 	VCMP_STAT_RX_DROP_BACKLOG,	/* GRO cell queue full or device down */
 	/* Link monitoring (monitor.c). */
 	VCMP_STAT_MON_PROBE_TX,		/* link probes sent */
-	VCMP_STAT_MON_PROBE_RX,		/* link probes received and answered */
+	VCMP_STAT_MON_PROBE_RX,		/* well-formed link probes received */
 	VCMP_STAT_MON_PROBE_ACK_TX,	/* answers to the peer's probes */
+	VCMP_STAT_MON_PROBE_ACK_RX,	/* well-formed answers received */
 	VCMP_STAT_MON_PROBE_ACK_UNMATCHED, /* answers to no outstanding probe */
 	VCMP_STAT_MON_FEEDBACK_TX,	/* feedback reports sent */
+	VCMP_STAT_MON_FEEDBACK_RX,	/* well-formed feedback received */
 	VCMP_STAT_MON_STATE_CHANGE,	/* link state changes */
 	VCMP_STAT_RX_DROP_BAD_LINK_PROBE, /* malformed link probe or answer */
 	VCMP_STAT_RX_DROP_BAD_FEEDBACK,	/* malformed feedback report */

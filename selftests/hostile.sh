@@ -165,9 +165,10 @@ test_hostile() {
 		drops=$(( $(sum_drops "$after") - $(sum_drops "$before") ))
 		keep=$(delta rx_nat_keepalive)
 		pmtu=$(( $(delta pmtud_probe_rx) + $(delta pmtud_ack_rx) ))
+		mon=$(( $(delta mon_probe_rx) + $(delta mon_probe_ack_rx) + $(delta mon_feedback_rx) ))
 		frags=$(( $(delta rx_reasm_frags) - $(delta rx_reasm_ok) ))
 		[ "$(val "$after" reasm_mem)" = 0 ] &&
-			[ "$recv" = $((delivered + drops + keep + pmtu + frags)) ] &&
+			[ "$recv" = $((delivered + drops + keep + pmtu + mon + frags)) ] &&
 			break
 	done
 	echo "# settled $(( ($(date +%s%N) - t0) / 1000000 )) ms after the start"
@@ -177,10 +178,10 @@ test_hostile() {
 
 	lost=$(( $(delta udp_InErrors) + $(delta Udp6InErrors) + $(delta lost) ))
 	echo "# sent $sent = received $recv + lost $lost"
-	echo "# received $recv = delivered $delivered + dropped $drops + keepalives $keep + pmtu $pmtu + fragments held in reassembled packets $frags"
+	echo "# received $recv = delivered $delivered + dropped $drops + keepalives $keep + pmtu $pmtu + link monitoring $mon + fragments held in reassembled packets $frags"
 	expect_eq "datagrams sent vs received by UDP + lost" "$sent" $((recv + lost))
 	expect_eq "datagrams received vs accounted" "$recv" \
-		$((delivered + drops + keep + pmtu + frags))
+		$((delivered + drops + keep + pmtu + mon + frags))
 	rx_errors=$(delta std_rx_errors)
 	expect_eq "rx_errors vs the sum of rx_drop_*" "$rx_errors" "$drops"
 	tcn=$(tc_count "$v" vcmp0)
