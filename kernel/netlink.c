@@ -175,6 +175,10 @@ static const struct nla_policy vcmp_peer_policy[VCMP_A_PEER_MAX + 1] = {
 		.type = NLA_REJECT,
 		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
 	},
+	[VCMP_A_PEER_RESEQ] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
 };
 
 static const struct nla_policy vcmp_policy[VCMP_A_MAX + 1] = {
@@ -933,6 +937,54 @@ static int vcmp_nl_fill_items(struct vcmp_nl_fill *f, struct vcmp_peer *peer)
 	return 0;
 }
 
+/* The resequencing nest of @peer (rx_reseq.h). */
+static int vcmp_nl_put_reseq(struct sk_buff *skb, struct vcmp_peer *peer)
+{
+	struct vcmp_rx_reseq_info ri;
+	struct nlattr *nest;
+
+	vcmp_rx_reseq_info(peer, &ri);
+	nest = nla_nest_start(skb, VCMP_A_PEER_RESEQ);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, VCMP_A_RESEQ_IN_ORDER, ri.stats.in_order,
+			      VCMP_A_RESEQ_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_RESEQ_QUEUED, ri.stats.queued,
+			      VCMP_A_RESEQ_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_RESEQ_RELEASED, ri.stats.released,
+			      VCMP_A_RESEQ_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_RESEQ_LATE, ri.stats.late,
+			      VCMP_A_RESEQ_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_RESEQ_DUPS, ri.stats.duplicates,
+			      VCMP_A_RESEQ_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_RESEQ_STALE, ri.stats.stale,
+			      VCMP_A_RESEQ_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_RESEQ_TIMEOUTS, ri.stats.timeouts,
+			      VCMP_A_RESEQ_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_RESEQ_OVERFLOWS, ri.stats.overflows,
+			      VCMP_A_RESEQ_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_RESEQ_OVERFLOW_SKIPPED,
+			      ri.stats.overflow_skipped, VCMP_A_RESEQ_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_RESEQ_MEM_FLUSHES, ri.mem_flushes,
+			      VCMP_A_RESEQ_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_RESEQ_RESTARTS, ri.restarts,
+			      VCMP_A_RESEQ_PAD) ||
+	    nla_put_u32(skb, VCMP_A_RESEQ_WAITING, ri.waiting) ||
+	    nla_put_u32(skb, VCMP_A_RESEQ_MEM, ri.mem) ||
+	    nla_put_u32(skb, VCMP_A_RESEQ_HOLD_US, ri.hold_us) ||
+	    nla_put_u32(skb, VCMP_A_RESEQ_SLOTS, ri.slots)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Room for vcmp_nl_put_reseq(). */
+#define VCMP_NL_RESEQ_SIZE (nla_total_size(0) +			\
+			    11 * nla_total_size_64bit(sizeof(u64)) +	\
+			    4 * nla_total_size(sizeof(u32)))
+
 /*
  * Put @peer (vdev->lock held) into @skb from item *@pos on; the first
  * message of a peer (*@pos 0) also carries its segment and suite. Returns
@@ -959,7 +1011,8 @@ static int vcmp_nl_put_peer(struct sk_buff *skb, struct vcmp_peer *peer,
 			 vcmp_nl_suite_to_user(peer->suite)) ||
 	     nla_put_u32(skb, VCMP_A_PEER_MTU, READ_ONCE(peer->mtu)) ||
 	     nla_put_u32(skb, VCMP_A_PEER_EDGE_MTU,
-			 READ_ONCE(peer->edge_mtu))))
+			 READ_ONCE(peer->edge_mtu)) ||
+	     vcmp_nl_put_reseq(skb, peer)))
 		goto cancel;
 	err = vcmp_nl_fill_items(&f, peer);
 	vcmp_nl_fill_close(&f);
@@ -1008,6 +1061,7 @@ static size_t vcmp_nl_peer_size(struct vcmp_peer *peer)
 		nla_total_size(0) +			/* peer */
 		3 * nla_total_size(sizeof(u32)) +	/* id, segment, suite */
 		3 * nla_total_size(0) +			/* the arrays */
+		VCMP_NL_RESEQ_SIZE +
 		peer->nlinks * link + nsas * sa + peer->aips.count * prefix;
 }
 

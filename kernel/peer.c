@@ -81,6 +81,7 @@ int vcmp_peer_add(struct vcmp_dev *vdev, const struct vcmp_peer_cfg *cfg,
 	peer->segment = cfg->segment;
 	peer->suite = cfg->suite;
 	INIT_LIST_HEAD(&peer->sa_list);
+	vcmp_rx_reseq_init(peer);
 	kref_init(&peer->refcount);
 
 	list_add_tail(&peer->list, &vdev->peer_list);
@@ -98,7 +99,10 @@ int vcmp_peer_set_segment(struct vcmp_peer *peer, u16 segment)
 
 static void vcmp_peer_free_rcu(struct rcu_head *rcu)
 {
-	kfree(container_of(rcu, struct vcmp_peer, rcu));
+	struct vcmp_peer *peer = container_of(rcu, struct vcmp_peer, rcu);
+
+	vcmp_rx_reseq_free(peer);
+	kfree(peer);
 }
 
 static void vcmp_peer_release(struct kref *ref)
@@ -265,6 +269,11 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 		NL_SET_ERR_MSG_MOD(extack, "peer has the maximum number of links");
 		return -ENOSPC;
 	}
+	/* A second link: the packets may overtake each other from now on. */
+	if (peer->nlinks >= 1 && vcmp_rx_reseq_prepare(peer)) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the resequencing buffer");
+		return -ENOMEM;
+	}
 
 	link = kzalloc(sizeof(*link), GFP_KERNEL);
 	if (!link)
@@ -419,6 +428,7 @@ static void vcmp_peer_finish(struct vcmp_peer *peer)
 	struct vcmp_link *link;
 	unsigned int i;
 
+	vcmp_rx_reseq_stop(peer);
 	vcmp_sa_del_all(peer);
 	for (i = 0; i < peer->nlinks; i++) {
 		link = rcu_dereference_protected(peer->links[i],

@@ -34,6 +34,7 @@
 #include "allowedips.h"
 #include "monitor.h"
 #include "pmtud.h"
+#include "rx_reseq.h"
 #include "wire.h"
 
 struct netlink_ext_ack;
@@ -150,6 +151,7 @@ struct vcmp_peer_cfg {
  * @next_link: round-robin cursor for choosing a link (until multipath)
  * @dead: set under vdev->lock when the peer is being removed; the packet
  *	path stops using a dead peer
+ * @reseq: receive resequencing (rx_reseq.h documents its locking)
  * @refcount: the tables hold one reference; the packet path takes more
  * @rcu: frees the peer after a grace period
  */
@@ -171,6 +173,7 @@ struct vcmp_peer {
 	unsigned int mtu;
 	unsigned int edge_mtu;
 	bool dead;
+	struct vcmp_rx_reseq reseq;
 	struct kref refcount;
 	struct rcu_head rcu;
 };

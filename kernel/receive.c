@@ -5,9 +5,12 @@
  * fail to be delivered has its own counter (stats.h).
  *
  * ESP: SPI -> inbound SA -> replay check -> decrypt (maybe asynchronous) ->
- * replay update -> VCMP headers -> link -> inner source check -> deliver.
- * Plain: source endpoint -> link of a plain peer -> VCMP headers -> inner
- * source check -> deliver.
+ * replay update -> VCMP headers -> link -> resequencing -> reassembly ->
+ * inner source check -> deliver.
+ * Plain: source endpoint -> link of a plain peer -> VCMP headers ->
+ * resequencing -> reassembly -> inner source check -> deliver.
+ * The ESP replay window is checked and moved before resequencing: it
+ * works on the ESP sequence number, the buffer on the peer sequence.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -25,12 +28,20 @@
 #include "mtu.h"
 #include "pmtud.h"
 #include "receive.h"
+#include "rx_reseq.h"
 #include "skb_cb.h"
 #include "stats.h"
 
-/* Release what a received packet holds and count why it was dropped. */
-static void vcmp_rx_drop(struct vcmp_dev *vdev, struct sk_buff *skb,
-			 enum vcmp_stat why)
+/**
+ * vcmp_rx_drop - drop a received packet
+ * @vdev: the device
+ * @skb: the packet, with the references its cb holds; consumed
+ * @why: the counter to count it in
+ *
+ * Releases what the packet holds and counts why it was dropped.
+ */
+void vcmp_rx_drop(struct vcmp_dev *vdev, struct sk_buff *skb,
+		  enum vcmp_stat why)
 {
 	struct vcmp_skb_cb *cb = VCMP_CB(skb);
 
@@ -183,22 +194,17 @@ static bool vcmp_rx_find_link(struct vcmp_skb_cb *cb, struct sk_buff *skb,
 
 /*
  * The VCMP part, common to ESP (after decryption) and plain: skb->data at
- * the VCMP header; cb->peer is set and referenced.
+ * the VCMP header; cb->peer is set and referenced. DATA packets go to the
+ * peer's resequencing buffer, which hands them to vcmp_rx_deliver().
  */
 static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 			 bool authenticated)
 {
 	struct vcmp_skb_cb *cb = VCMP_CB(skb);
-	struct vcmp_peer *peer = cb->peer;
-	struct net_device *dev = vdev->dev;
-	struct vcmp_skb_cb held;
 	struct vcmp_data_hdr d;
-	struct sk_buff *whole;
 	struct vcmp_hdr h;
 	enum vcmp_stat why;
 	bool valid = false;
-	unsigned int len;
-	u8 proto;
 
 	/*
 	 * The data header check reads the inner version nibble too; other
@@ -236,6 +242,49 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 	}
 	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, &valid)) {
 		why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
+		goto drop;
+	}
+	vcmp_rx_reseq_rx(cb->peer, skb, &h);
+	return;
+
+drop:
+	vcmp_rx_drop(vdev, skb, why);
+}
+
+/**
+ * vcmp_rx_deliver - hand a checked DATA packet to the stack, in order
+ * @skb: the packet as vcmp_rx_vcmp() checked it: skb->data at the VCMP
+ *	header, cb->peer and cb->link (and cb->sa for ESP) referenced,
+ *	counted in vdev->inflight; consumed
+ * @sync: pass it up at once (netif_receive_skb()) rather than through
+ *	the device's per-cpu GRO cells: the resequencing buffer's order
+ *	holds even when the packets were released on different cpus
+ *
+ * Reassembles VCMP fragments, checks the inner packet and its source,
+ * and passes it up. Authenticated (ESP) packets are those with an SA.
+ *
+ * Context: softirq or bottom halves disabled.
+ */
+void vcmp_rx_deliver(struct sk_buff *skb, bool sync)
+{
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
+	struct vcmp_peer *peer = cb->peer;
+	struct vcmp_dev *vdev = peer->vdev;
+	struct net_device *dev = vdev->dev;
+	bool authenticated = !!cb->sa;
+	struct vcmp_skb_cb held;
+	struct vcmp_data_hdr d;
+	struct sk_buff *whole;
+	struct vcmp_hdr h;
+	enum vcmp_stat why;
+	unsigned int len;
+	u8 proto;
+
+	/* Checked by vcmp_rx_vcmp() already; decoded again, not kept. */
+	if (unlikely(vcmp_hdr_decode(&h, skb->data, skb->len) ||
+		     vcmp_data_hdr_decode(&d, skb->data + VCMP_HDR_LEN,
+					  skb->len - VCMP_HDR_LEN, h.flags))) {
+		why = VCMP_STAT_RX_DROP_BAD_HEADER;
 		goto drop;
 	}
 
@@ -279,8 +328,12 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 	vcmp_link_put(cb->link);
 	vcmp_peer_put(peer);
 	len = skb->len;
-	if (likely(gro_cells_receive(&vdev->gro_cells, skb) ==
-		   NET_RX_SUCCESS)) {
+	if (sync) {
+		/* Handed to the stack, which accounts its own drops. */
+		netif_receive_skb(skb);
+		dev_sw_netstats_rx_add(dev, len);
+	} else if (likely(gro_cells_receive(&vdev->gro_cells, skb) ==
+			  NET_RX_SUCCESS)) {
 		dev_sw_netstats_rx_add(dev, len);
 	} else {
 		/* gro_cells counted it in rx_dropped and freed it. */

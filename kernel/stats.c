@@ -67,10 +67,21 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_MON_STATE_CHANGE]	= "mon_state_change",
 	[VCMP_STAT_RX_DROP_BAD_LINK_PROBE] = "rx_drop_bad_link_probe",
 	[VCMP_STAT_RX_DROP_BAD_FEEDBACK] = "rx_drop_bad_feedback",
+	[VCMP_STAT_RX_RESEQ_QUEUED]	= "rx_reseq_queued",
+	[VCMP_STAT_RX_RESEQ_LATE]	= "rx_reseq_late",
+	[VCMP_STAT_RX_RESEQ_TIMEOUT]	= "rx_reseq_timeout",
+	[VCMP_STAT_RX_RESEQ_OVERFLOW]	= "rx_reseq_overflow",
+	[VCMP_STAT_RX_RESEQ_OVERFLOW_SKIPPED] = "rx_reseq_overflow_skipped",
+	[VCMP_STAT_RX_RESEQ_MEM_FLUSH]	= "rx_reseq_mem_flush",
+	[VCMP_STAT_RX_RESEQ_RESTART]	= "rx_reseq_restart",
+	[VCMP_STAT_RX_DROP_RESEQ_DUP]	= "rx_drop_reseq_dup",
+	[VCMP_STAT_RX_DROP_RESEQ_STALE]	= "rx_drop_reseq_stale",
+	[VCMP_STAT_RX_DROP_RESEQ_GONE]	= "rx_drop_reseq_gone",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_GAUGE_REASM_MEM]		= "reasm_mem",
+	[VCMP_GAUGE_RESEQ_MEM]		= "reseq_mem",
 };
 
 struct vcmp_pcpu_stats __percpu *vcmp_stats_alloc(void)
@@ -103,6 +114,21 @@ void vcmp_stats_inc(struct vcmp_pcpu_stats __percpu *stats,
 	put_cpu_ptr(stats);
 }
 
+void vcmp_stats_add(struct vcmp_pcpu_stats __percpu *stats,
+		    enum vcmp_stat which, u64 n)
+{
+	struct vcmp_pcpu_stats *s;
+	unsigned long flags;
+
+	if (!n)
+		return;
+	s = get_cpu_ptr(stats);
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	u64_stats_add(&s->count[which], n);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(stats);
+}
+
 u64 vcmp_stats_read(struct vcmp_pcpu_stats __percpu *stats,
 		    enum vcmp_stat which)
 {
@@ -119,6 +145,20 @@ u64 vcmp_stats_read(struct vcmp_pcpu_stats __percpu *stats,
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		sum += v;
 	}
+	return sum;
+}
+
+/* Bytes all peers of @vdev hold for resequencing. */
+static u64 vcmp_reseq_mem(struct vcmp_dev *vdev)
+{
+	struct vcmp_peer *peer;
+	unsigned int bkt;
+	u64 sum = 0;
+
+	rcu_read_lock();
+	hash_for_each_rcu(vdev->peer_hash, bkt, peer, hnode)
+		sum += READ_ONCE(peer->reseq.mem);
+	rcu_read_unlock();
 	return sum;
 }
 
@@ -146,6 +186,7 @@ static void vcmp_get_ethtool_stats(struct net_device *dev,
 	for (i = 0; i < VCMP_STAT_COUNT; i++)
 		data[i] = vcmp_stats_read(vdev->stats, i);
 	data[VCMP_STAT_COUNT + VCMP_GAUGE_REASM_MEM] = vcmp_reasm_mem(vdev);
+	data[VCMP_STAT_COUNT + VCMP_GAUGE_RESEQ_MEM] = vcmp_reseq_mem(vdev);
 }
 
 static void vcmp_get_drvinfo(struct net_device *dev,

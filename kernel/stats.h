@@ -74,6 +74,17 @@ enum vcmp_stat {
 	VCMP_STAT_MON_STATE_CHANGE,	/* link state changes */
 	VCMP_STAT_RX_DROP_BAD_LINK_PROBE, /* malformed link probe or answer */
 	VCMP_STAT_RX_DROP_BAD_FEEDBACK,	/* malformed feedback report */
+	/* Resequencing of peers with two links or more (rx_reseq.c). */
+	VCMP_STAT_RX_RESEQ_QUEUED,	/* packets that waited for a hole */
+	VCMP_STAT_RX_RESEQ_LATE,	/* delivered out of order, too late */
+	VCMP_STAT_RX_RESEQ_TIMEOUT,	/* holes given up on after the hold time */
+	VCMP_STAT_RX_RESEQ_OVERFLOW,	/* packets beyond the window moved it */
+	VCMP_STAT_RX_RESEQ_OVERFLOW_SKIPPED, /* holes given up on for that */
+	VCMP_STAT_RX_RESEQ_MEM_FLUSH,	/* holes given up on at the memory cap */
+	VCMP_STAT_RX_RESEQ_RESTART,	/* the sender's numbers started over */
+	VCMP_STAT_RX_DROP_RESEQ_DUP,	/* duplicate copy of a packet */
+	VCMP_STAT_RX_DROP_RESEQ_STALE,	/* too old to tell whether duplicate */
+	VCMP_STAT_RX_DROP_RESEQ_GONE,	/* waiting when the peer was removed */
 	VCMP_STAT_COUNT
 };
 
@@ -90,12 +101,15 @@ struct vcmp_pcpu_stats __percpu *vcmp_stats_alloc(void);
 void vcmp_stats_free(struct vcmp_pcpu_stats __percpu *stats);
 void vcmp_stats_inc(struct vcmp_pcpu_stats __percpu *stats,
 		    enum vcmp_stat which);
+void vcmp_stats_add(struct vcmp_pcpu_stats __percpu *stats,
+		    enum vcmp_stat which, u64 n);
 u64 vcmp_stats_read(struct vcmp_pcpu_stats __percpu *stats,
 		    enum vcmp_stat which);
 
 /* Gauges "ethtool -S" prints after the counters. */
 enum vcmp_gauge {
 	VCMP_GAUGE_REASM_MEM,		/* bytes held for reassembly */
+	VCMP_GAUGE_RESEQ_MEM,		/* bytes held for resequencing */
 	VCMP_GAUGE_COUNT
 };
 

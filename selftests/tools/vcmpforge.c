@@ -10,6 +10,10 @@
  *                        source address and port, one or many (a flood)
  *   vcmpforge ctl ...    plain-mode VCMP PROBE, PROBE_ACK or FEEDBACK
  *                        packets, well formed or not
+ *   vcmpforge data ...   numbered plain-mode VCMP DATA packets over several
+ *                        spoofed links, in a planned order (resequencing)
+ *   vcmpforge udpseq ... / recv ...  a counted UDP sequence stream and its
+ *                        receiver, which counts out-of-order arrivals
  *   vcmpforge ping ...   echo requests with DF that ignore the path MTU
  *                        (IP_PMTUDISC_PROBE), as "ping -M probe" of newer
  *                        iputils does; reports replies and the MTU of
@@ -1325,6 +1329,465 @@ static int cmd_ping(int argc, char **argv)
 	return received ? 0 : 1;
 }
 
+/* --- data ------------------------------------------------------------------ */
+
+#define DATA_MAX_SRC	4
+#define TAG_LEN		4	/* big-endian sequence tag opening a payload */
+
+static void data_usage(FILE *f)
+{
+	fprintf(f,
+"usage: vcmpforge data --src ADDR:PORT [--src ...] --dst ADDR:PORT\n"
+"                      --inner SRC:SPORT,DST:DPORT --plan PLAN [options]\n"
+"  Send plain-mode VCMP DATA packets (no fragments), each an inner IPv4\n"
+"  UDP datagram whose payload opens with its peer sequence number (4 bytes,\n"
+"  big endian; see \"vcmpforge recv\"), from spoofed underlay sources.\n"
+"  --src ADDR:PORT   underlay source of a link, up to %d; the Nth --src is\n"
+"                    link N-1 of the plan\n"
+"  --link ID         VCMP link id of the Nth --src (default: N)\n"
+"  --dst ADDR:PORT   destination; given again, the Nth --dst goes with the\n"
+"                    Nth --src (the last one for the --src after it)\n"
+"  --spray N         instead of --plan: numbers 1 to N, number k from --src\n"
+"                    (k - 1) modulo the number of --src (round robin)\n"
+"  --rate PPS        with --spray: packets per second (0: at once)\n"
+"  --first N         with --spray: the first number (1)\n"
+"  --plan PLAN       comma-separated steps, in order:\n"
+"                      I:A[-B][d]  send peer sequence numbers A to B (or A)\n"
+"                                  from --src number I (from 0); with d\n"
+"                                  flag DUP is set\n"
+"                      +MS         wait MS milliseconds\n"
+"  --len N           UDP payload bytes of the inner datagram (%d-1400, 64)\n"
+"  --segment N       segment id (0)\n"
+"  --quiet           no summary line\n", DATA_MAX_SRC, TAG_LEN);
+}
+
+struct data_ctx {
+	struct addr src[DATA_MAX_SRC], dst[DATA_MAX_SRC], isrc, idst;
+	u16 sport[DATA_MAX_SRC], dport[DATA_MAX_SRC], isport, idport;
+	unsigned long link[DATA_MAX_SRC];
+	unsigned int nsrc;
+	unsigned long len, segment;
+	u32 link_seq[DATA_MAX_SRC];
+	int fd;
+	unsigned long sent, fails;
+};
+
+static void data_send(struct data_ctx *c, unsigned int i, u32 seq, bool dup)
+{
+	static u8 pkt[PKT_MAX];
+	struct vcmp_data_hdr d = { .proto = VCMP_PROTO_IPV4 };
+	struct vcmp_hdr h = {
+		.type = VCMP_TYPE_DATA,
+		.flags = dup ? VCMP_F_DUP : 0,
+		.link_id = (u8)c->link[i],
+		.segment_id = (u16)c->segment,
+		.peer_seq = seq,
+		.link_seq = ++c->link_seq[i],
+		.tstamp = (u32)(now_ns() / 1000),
+	};
+	size_t ilen = IPV4_HDR + UDP_HDR + c->len;
+	size_t ulen = UDP_HDR + VCMP_OVERHEAD + ilen;
+	size_t hl, k;
+	u8 *u, *v, *in;
+
+	hl = put_ip(pkt, &c->src[i], &c->dst[i], 17, ulen, false, (u16)seq);
+	u = pkt + hl;
+	put_udp(u, c->sport[i], c->dport[i], ulen);
+	v = u + UDP_HDR;
+	vcmp_hdr_encode(&h, v);
+	vcmp_data_hdr_encode(&d, v + VCMP_HDR_LEN);
+	in = v + VCMP_OVERHEAD;
+	put_ip(in, &c->isrc, &c->idst, 17, UDP_HDR + c->len, false,
+	       (u16)seq);
+	put_udp(in + IPV4_HDR, c->isport, c->idport, UDP_HDR + c->len);
+	vcmp_put_be32(in + IPV4_HDR + UDP_HDR, seq);
+	for (k = TAG_LEN; k < c->len; k++)
+		in[IPV4_HDR + UDP_HDR + k] = (u8)k;
+	vcmp_put_be16(in + IPV4_HDR + 6,
+		      l4_csum(&c->isrc, &c->idst, 17, in + IPV4_HDR,
+			      UDP_HDR + c->len) ?: 0xffff);
+	vcmp_put_be16(u + 6, l4_csum(&c->src[i], &c->dst[i], 17, u, ulen) ?: 0xffff);
+	if (send_raw(c->fd, &c->dst[i], pkt, hl + ulen))
+		c->fails++;
+	else
+		c->sent++;
+}
+
+/* One step of a plan, "I:A[-B][d]" or "+MS". */
+static void data_step(struct data_ctx *c, char *step)
+{
+	unsigned long i, a, b, ms;
+	char *colon, *dash;
+	bool dup = false;
+	size_t n;
+	u32 s;
+
+	if (step[0] == '+') {
+		ms = parse_num("--plan +MS", step + 1, 0, 600000);
+		usleep((useconds_t)ms * 1000);
+		return;
+	}
+	colon = strchr(step, ':');
+	if (!colon)
+		die("--plan: step \"%s\": expected I:A[-B][d] or +MS", step);
+	*colon = '\0';
+	i = parse_num("--plan source", step, 0, c->nsrc - 1);
+	n = strlen(colon + 1);
+	if (n && colon[n] == 'd') {
+		dup = true;
+		colon[n] = '\0';
+	}
+	dash = strchr(colon + 1, '-');
+	if (dash)
+		*dash = '\0';
+	a = parse_num("--plan sequence", colon + 1, 0, U32_MAX);
+	b = dash ? parse_num("--plan sequence", dash + 1, 0, U32_MAX) : a;
+	if (b < a)
+		die("--plan: range %lu-%lu is empty", a, b);
+	for (s = (u32)a;; s++) {
+		data_send(c, (unsigned int)i, s, dup);
+		if (s == (u32)b)
+			break;
+	}
+}
+
+static int cmd_data(int argc, char **argv)
+{
+	enum { O_SRC = 1, O_LINK, O_DST, O_INNER, O_PLAN, O_LEN, O_SEGMENT,
+	       O_QUIET, O_SPRAY, O_RATE, O_FIRST };
+	static const struct option lo[] = {
+		{ "src", required_argument, NULL, O_SRC },
+		{ "link", required_argument, NULL, O_LINK },
+		{ "dst", required_argument, NULL, O_DST },
+		{ "inner", required_argument, NULL, O_INNER },
+		{ "plan", required_argument, NULL, O_PLAN },
+		{ "spray", required_argument, NULL, O_SPRAY },
+		{ "rate", required_argument, NULL, O_RATE },
+		{ "first", required_argument, NULL, O_FIRST },
+		{ "len", required_argument, NULL, O_LEN },
+		{ "segment", required_argument, NULL, O_SEGMENT },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct data_ctx c;
+	unsigned int nlink = 0, ndst = 0, i;
+	unsigned long spray = 0, rate = 0, first = 1, k;
+	bool have_inner = false, quiet = false;
+	char *plan = NULL, *step, *save, *p1;
+	int ch;
+
+	memset(&c, 0, sizeof(c));
+	c.len = 64;
+	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (ch) {
+		case O_SRC:
+			if (c.nsrc == DATA_MAX_SRC)
+				die("data: at most %d --src", DATA_MAX_SRC);
+			parse_endpoint("--src", optarg, &c.src[c.nsrc],
+				       &c.sport[c.nsrc]);
+			c.nsrc++;
+			break;
+		case O_LINK:
+			if (nlink == DATA_MAX_SRC)
+				die("data: at most %d --link", DATA_MAX_SRC);
+			c.link[nlink++] = parse_num("--link", optarg, 0, 255);
+			break;
+		case O_DST:
+			if (ndst == DATA_MAX_SRC)
+				die("data: at most %d --dst", DATA_MAX_SRC);
+			parse_endpoint("--dst", optarg, &c.dst[ndst],
+				       &c.dport[ndst]);
+			ndst++;
+			break;
+		case O_SPRAY:
+			spray = parse_num("--spray", optarg, 1, 100000000);
+			break;
+		case O_RATE:
+			rate = parse_num("--rate", optarg, 0, 10000000);
+			break;
+		case O_FIRST:
+			first = parse_num("--first", optarg, 0, U32_MAX);
+			break;
+		case O_INNER:
+			p1 = strchr(optarg, ',');
+			if (!p1)
+				die("--inner: expected SRC:SPORT,DST:DPORT");
+			*p1 = '\0';
+			parse_endpoint("--inner", optarg, &c.isrc, &c.isport);
+			parse_endpoint("--inner", p1 + 1, &c.idst, &c.idport);
+			if (c.isrc.family != AF_INET || c.idst.family != AF_INET)
+				die("--inner: IPv4 endpoints only");
+			have_inner = true;
+			break;
+		case O_PLAN:
+			plan = optarg;
+			break;
+		case O_LEN:
+			c.len = parse_num("--len", optarg, TAG_LEN, 1400);
+			break;
+		case O_SEGMENT:
+			c.segment = parse_num("--segment", optarg, 0, 65535);
+			break;
+		case O_QUIET:
+			quiet = true;
+			break;
+		case 'h':
+			data_usage(stdout);
+			return 0;
+		default:
+			data_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		die("data: unexpected argument \"%s\"", argv[optind]);
+	if (!c.nsrc || !ndst || !have_inner || !plan == !spray)
+		die("data: --src, --dst, --inner and --plan or --spray are required");
+	for (i = 0; i < c.nsrc; i++) {
+		if (i >= ndst) {
+			c.dst[i] = c.dst[ndst - 1];
+			c.dport[i] = c.dport[ndst - 1];
+		}
+		same_family("--src and --dst", &c.src[i], &c.dst[i]);
+		same_family("--src", &c.src[i], &c.src[0]);
+		if (i >= nlink)
+			c.link[i] = i + 1;
+	}
+	c.fd = raw_socket(c.dst[0].family);
+	for (step = plan ? strtok_r(plan, ", ", &save) : NULL; step;
+	     step = strtok_r(NULL, ", ", &save))
+		data_step(&c, step);
+	if (spray) {
+		u64 t0 = now_ns();
+
+		for (k = 1; k <= spray; k++) {
+			if (rate) {
+				u64 due = t0 + (k - 1) * 1000000000ULL / rate;
+				struct timespec ts = {
+					.tv_sec = (time_t)(due / 1000000000ULL),
+					.tv_nsec = (long)(due % 1000000000ULL),
+				};
+
+				while (clock_nanosleep(CLOCK_MONOTONIC,
+						       TIMER_ABSTIME, &ts,
+						       NULL) == EINTR)
+					;
+			}
+			data_send(&c, (unsigned int)((k - 1) % c.nsrc),
+				  (u32)(first + k - 1), false);
+		}
+	}
+	close(c.fd);
+	if (!quiet)
+		printf("data: sent %lu packets, %lu failed\n", c.sent, c.fails);
+	return c.fails ? 1 : 0;
+}
+
+/* --- udpseq / recv ------------------------------------------------------- */
+
+static void udpseq_usage(FILE *f)
+{
+	fprintf(f,
+"usage: vcmpforge udpseq --to ADDR:PORT --count N [--rate PPS] [--len N]\n"
+"  Send N UDP datagrams through the ordinary stack, the Nth opening with\n"
+"  N (4 bytes, big endian, from 1): a counted sequence stream for\n"
+"  \"vcmpforge recv\". --rate 0 (default) sends as fast as possible;\n"
+"  --len is the payload size (%d-1400, 64).\n"
+"usage: vcmpforge recv --port N --count N [--timeout-ms MS] [--list]\n"
+"  Receive datagrams that open with a sequence number on UDP port N (any\n"
+"  address) until N arrived or nothing came for MS ms (default 3000);\n"
+"  print how many arrived, how many were out of order (a number lower\n"
+"  than one already seen), duplicates, and with --list each number in\n"
+"  arrival order.\n", TAG_LEN);
+}
+
+static int udp_socket_for(const struct addr *a)
+{
+	int fd = socket(a->family, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		die_errno("socket(SOCK_DGRAM)");
+	return fd;
+}
+
+static int cmd_udpseq(int argc, char **argv)
+{
+	enum { O_TO = 1, O_COUNT, O_RATE, O_LEN };
+	static const struct option lo[] = {
+		{ "to", required_argument, NULL, O_TO },
+		{ "count", required_argument, NULL, O_COUNT },
+		{ "rate", required_argument, NULL, O_RATE },
+		{ "len", required_argument, NULL, O_LEN },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long count = 0, rate = 0, len = 64, k, fails = 0;
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	bool have_to = false;
+	static u8 buf[1400];
+	struct addr to;
+	socklen_t sl;
+	u16 port;
+	u64 t0;
+	int ch, fd;
+
+	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (ch) {
+		case O_TO:
+			parse_endpoint("--to", optarg, &to, &port);
+			have_to = true;
+			break;
+		case O_COUNT:
+			count = parse_num("--count", optarg, 1, 100000000);
+			break;
+		case O_RATE:
+			rate = parse_num("--rate", optarg, 0, 10000000);
+			break;
+		case O_LEN:
+			len = parse_num("--len", optarg, TAG_LEN, sizeof(buf));
+			break;
+		case 'h':
+			udpseq_usage(stdout);
+			return 0;
+		default:
+			udpseq_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc || !have_to || !count)
+		die("udpseq: --to ADDR:PORT and --count N are required");
+	memset(&ss, 0, sizeof(ss));
+	if (to.family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, to.a, 4);
+		sl = sizeof(*sin);
+	} else {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, to.a, 16);
+		sl = sizeof(*sin6);
+	}
+	fd = udp_socket_for(&to);
+	memset(buf, 'x', sizeof(buf));
+	t0 = now_ns();
+	for (k = 1; k <= count; k++) {
+		if (rate) {
+			u64 due = t0 + (k - 1) * 1000000000ULL / rate;
+			struct timespec ts = {
+				.tv_sec = (time_t)(due / 1000000000ULL),
+				.tv_nsec = (long)(due % 1000000000ULL),
+			};
+
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+					       &ts, NULL) == EINTR)
+				;
+		}
+		vcmp_put_be32(buf, (u32)k);
+		if (sendto(fd, buf, len, 0, (struct sockaddr *)&ss, sl) !=
+		    (ssize_t)len)
+			fails++;
+	}
+	close(fd);
+	printf("udpseq: sent %lu, failed %lu\n", count - fails, fails);
+	return fails == count ? 1 : 0;
+}
+
+static int cmd_recv(int argc, char **argv)
+{
+	enum { O_PORT = 1, O_COUNT, O_TIMEOUT, O_LIST };
+	static const struct option lo[] = {
+		{ "port", required_argument, NULL, O_PORT },
+		{ "count", required_argument, NULL, O_COUNT },
+		{ "timeout-ms", required_argument, NULL, O_TIMEOUT },
+		{ "list", no_argument, NULL, O_LIST },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long port = 0, count = 0, timeout = 3000;
+	unsigned long got = 0, ooo = 0, dups = 0;
+	struct sockaddr_in6 sin6;
+	bool list = false, any = false;
+	static u8 seen[1 << 20];	/* one bit per number below 2^23 */
+	u8 buf[2048];
+	u32 max = 0, s;
+	struct pollfd pfd;
+	ssize_t n;
+	int ch, fd, off = 0, rcvbuf = 8 << 20;
+
+	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (ch) {
+		case O_PORT:
+			port = parse_num("--port", optarg, 1, 65535);
+			break;
+		case O_COUNT:
+			count = parse_num("--count", optarg, 1, 100000000);
+			break;
+		case O_TIMEOUT:
+			timeout = parse_num("--timeout-ms", optarg, 1, 3600000);
+			break;
+		case O_LIST:
+			list = true;
+			break;
+		case 'h':
+			udpseq_usage(stdout);
+			return 0;
+		default:
+			udpseq_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc || !port || !count)
+		die("recv: --port N and --count N are required");
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die_errno("socket(AF_INET6, SOCK_DGRAM)");
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons((u16)port);
+	/* Bursts from a resequencing buffer must not overflow the socket. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)))
+		die_errno("bind");
+	printf("recv: listening on port %lu\n", port);
+	fflush(stdout);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (got < count) {
+		if (poll(&pfd, 1, (int)timeout) <= 0)
+			break;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < TAG_LEN)
+			continue;
+		s = vcmp_get_be32(buf);
+		got++;
+		if (list) {
+			printf("%u\n", s);
+			fflush(stdout);
+		}
+		if (s < (1U << 23) && (seen[s / 8] & (1U << (s % 8)))) {
+			dups++;
+			continue;
+		}
+		if (s < (1U << 23))
+			seen[s / 8] |= (u8)(1U << (s % 8));
+		if (any && s < max)
+			ooo++;
+		if (!any || s > max)
+			max = s;
+		any = true;
+	}
+	close(fd);
+	printf("recv: got %lu, out_of_order %lu, dups %lu, max %u\n", got, ooo,
+	       dups, max);
+	return 0;
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 static void usage(FILE *f)
@@ -1334,7 +1797,10 @@ static void usage(FILE *f)
 "       vcmpforge frag OPTIONS   forged plain VCMP DATA fragments\n"
 "       vcmpforge ctl OPTIONS    forged plain VCMP probes and feedback\n"
 "       vcmpforge ping OPTIONS   DF echo requests that ignore the path MTU\n"
-"       vcmpforge help [icmp|frag|ctl|ping]\n");
+"       vcmpforge data OPTIONS   forged plain VCMP DATA packets, numbered\n"
+"       vcmpforge udpseq OPTIONS a counted UDP sequence stream\n"
+"       vcmpforge recv OPTIONS   receive it: order, duplicates\n"
+"       vcmpforge help [icmp|frag|ctl|ping|data|udpseq|recv]\n");
 }
 
 int main(int argc, char **argv)
@@ -1351,6 +1817,12 @@ int main(int argc, char **argv)
 		return cmd_ping(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ctl"))
 		return cmd_ctl(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "data"))
+		return cmd_data(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "udpseq"))
+		return cmd_udpseq(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "recv"))
+		return cmd_recv(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		if (argc > 2 && !strcmp(argv[2], "icmp"))
@@ -1361,6 +1833,11 @@ int main(int argc, char **argv)
 			ctl_usage(stdout);
 		else if (argc > 2 && !strcmp(argv[2], "ping"))
 			ping_usage(stdout);
+		else if (argc > 2 && !strcmp(argv[2], "data"))
+			data_usage(stdout);
+		else if (argc > 2 && (!strcmp(argv[2], "udpseq") ||
+				      !strcmp(argv[2], "recv")))
+			udpseq_usage(stdout);
 		else
 			usage(stdout);
 		return 0;

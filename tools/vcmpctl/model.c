@@ -606,6 +606,25 @@ static struct nla_policy peer_policy[VCMP_A_PEER_MAX + 1] = {
 	[VCMP_A_PEER_SAS] = { .type = NLA_NESTED },
 	[VCMP_A_PEER_MTU] = { .type = NLA_U32 },
 	[VCMP_A_PEER_EDGE_MTU] = { .type = NLA_U32 },
+	[VCMP_A_PEER_RESEQ] = { .type = NLA_NESTED },
+};
+
+static struct nla_policy reseq_policy[VCMP_A_RESEQ_MAX + 1] = {
+	[VCMP_A_RESEQ_IN_ORDER] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_QUEUED] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_RELEASED] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_LATE] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_DUPS] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_STALE] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_TIMEOUTS] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_OVERFLOWS] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_OVERFLOW_SKIPPED] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_MEM_FLUSHES] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_RESTARTS] = { .type = NLA_U64 },
+	[VCMP_A_RESEQ_WAITING] = { .type = NLA_U32 },
+	[VCMP_A_RESEQ_MEM] = { .type = NLA_U32 },
+	[VCMP_A_RESEQ_HOLD_US] = { .type = NLA_U32 },
+	[VCMP_A_RESEQ_SLOTS] = { .type = NLA_U32 },
 };
 
 static struct nla_policy link_policy[VCMP_A_LINK_MAX + 1] = {
@@ -799,6 +818,40 @@ static int parse_prefix_nest(struct nlattr *nest, struct vprefix *p)
 			nla_get_u16(tb[VCMP_A_ALLOWED_IP_FAMILY]), &p->addr);
 }
 
+static uint64_t get_u64_or_0(struct nlattr *a)
+{
+	return a ? nla_get_u64(a) : 0;
+}
+
+static uint32_t get_u32_or_0(struct nlattr *a)
+{
+	return a ? nla_get_u32(a) : 0;
+}
+
+static int parse_reseq_nest(struct nlattr *nest, struct vreseq *r)
+{
+	struct nlattr *tb[VCMP_A_RESEQ_MAX + 1];
+
+	if (nla_parse_nested(tb, VCMP_A_RESEQ_MAX, nest, reseq_policy) < 0)
+		return -EBADMSG;
+	r->in_order = get_u64_or_0(tb[VCMP_A_RESEQ_IN_ORDER]);
+	r->queued = get_u64_or_0(tb[VCMP_A_RESEQ_QUEUED]);
+	r->released = get_u64_or_0(tb[VCMP_A_RESEQ_RELEASED]);
+	r->late = get_u64_or_0(tb[VCMP_A_RESEQ_LATE]);
+	r->dups = get_u64_or_0(tb[VCMP_A_RESEQ_DUPS]);
+	r->stale = get_u64_or_0(tb[VCMP_A_RESEQ_STALE]);
+	r->timeouts = get_u64_or_0(tb[VCMP_A_RESEQ_TIMEOUTS]);
+	r->overflows = get_u64_or_0(tb[VCMP_A_RESEQ_OVERFLOWS]);
+	r->overflow_skipped = get_u64_or_0(tb[VCMP_A_RESEQ_OVERFLOW_SKIPPED]);
+	r->mem_flushes = get_u64_or_0(tb[VCMP_A_RESEQ_MEM_FLUSHES]);
+	r->restarts = get_u64_or_0(tb[VCMP_A_RESEQ_RESTARTS]);
+	r->waiting = get_u32_or_0(tb[VCMP_A_RESEQ_WAITING]);
+	r->mem = get_u32_or_0(tb[VCMP_A_RESEQ_MEM]);
+	r->hold_us = get_u32_or_0(tb[VCMP_A_RESEQ_HOLD_US]);
+	r->slots = get_u32_or_0(tb[VCMP_A_RESEQ_SLOTS]);
+	return 0;
+}
+
 int parse_peer_nest(struct nlattr *nest, struct vpeers *peers)
 {
 	struct nlattr *tb[VCMP_A_PEER_MAX + 1], *item;
@@ -830,6 +883,12 @@ int parse_peer_nest(struct nlattr *nest, struct vpeers *peers)
 		peer->mtu = nla_get_u32(tb[VCMP_A_PEER_MTU]);
 		peer->edge_mtu = nla_get_u32(tb[VCMP_A_PEER_EDGE_MTU]);
 		peer->has_mtu = true;
+	}
+	if (tb[VCMP_A_PEER_RESEQ]) {
+		err = parse_reseq_nest(tb[VCMP_A_PEER_RESEQ], &peer->reseq);
+		if (err)
+			return err;
+		peer->has_reseq = true;
 	}
 	if (tb[VCMP_A_PEER_LINKS]) {
 		nla_for_each_nested(item, tb[VCMP_A_PEER_LINKS], rem) {
@@ -935,6 +994,28 @@ void print_peer_text(const struct vpeer *peer)
 	for (k = 0; k < peer->nsas; k++)
 		printf("  sa: 0x%08x %s\n", peer->sas[k].spi,
 		       dir_name(peer->sas[k].dir));
+	if (peer->has_reseq && peer->reseq.slots) {
+		const struct vreseq *r = &peer->reseq;
+
+		printf("  reseq: hold %u.%03u ms, window %u, waiting %u (%u bytes)\n",
+		       r->hold_us / 1000, r->hold_us % 1000, r->slots,
+		       r->waiting, r->mem);
+		printf("    in order %llu, queued %llu, released %llu, late %llu\n",
+		       (unsigned long long)r->in_order,
+		       (unsigned long long)r->queued,
+		       (unsigned long long)r->released,
+		       (unsigned long long)r->late);
+		printf("    dups %llu, stale %llu, timeouts %llu, overflows %llu (skipped %llu), mem flushes %llu, restarts %llu\n",
+		       (unsigned long long)r->dups,
+		       (unsigned long long)r->stale,
+		       (unsigned long long)r->timeouts,
+		       (unsigned long long)r->overflows,
+		       (unsigned long long)r->overflow_skipped,
+		       (unsigned long long)r->mem_flushes,
+		       (unsigned long long)r->restarts);
+	} else if (peer->has_reseq) {
+		puts("  reseq: off (one link)");
+	}
 }
 
 void print_link_json(struct json *j, const char *key, const struct vlink *link)
@@ -1033,5 +1114,26 @@ void print_peer_json(struct json *j, const struct vpeer *peer)
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+	if (peer->has_reseq) {
+		const struct vreseq *r = &peer->reseq;
+
+		json_obj_begin(j, "reseq");
+		json_uint(j, "in_order", r->in_order);
+		json_uint(j, "queued", r->queued);
+		json_uint(j, "released", r->released);
+		json_uint(j, "late", r->late);
+		json_uint(j, "dups", r->dups);
+		json_uint(j, "stale", r->stale);
+		json_uint(j, "timeouts", r->timeouts);
+		json_uint(j, "overflows", r->overflows);
+		json_uint(j, "overflow_skipped", r->overflow_skipped);
+		json_uint(j, "mem_flushes", r->mem_flushes);
+		json_uint(j, "restarts", r->restarts);
+		json_uint(j, "waiting", r->waiting);
+		json_uint(j, "mem", r->mem);
+		json_uint(j, "hold_us", r->hold_us);
+		json_uint(j, "slots", r->slots);
+		json_obj_end(j);
+	}
 	json_obj_end(j);
 }

@@ -71,6 +71,13 @@ struct vsa {
 	uint8_t key[KEY_MAX];
 };
 
+/* Receive resequencing of a peer (replies, VCMP_A_PEER_RESEQ). */
+struct vreseq {
+	uint64_t in_order, queued, released, late, dups, stale, timeouts;
+	uint64_t overflows, overflow_skipped, mem_flushes, restarts;
+	uint32_t waiting, mem, hold_us, slots;
+};
+
 struct vpeer {
 	uint32_t id;
 	bool has_segment;
@@ -79,6 +86,8 @@ struct vpeer {
 	unsigned int suite;	/* enum vcmp_nl_suite */
 	bool has_mtu;		/* replies: mtu and edge_mtu */
 	uint32_t mtu, edge_mtu;
+	bool has_reseq;		/* replies: reseq */
+	struct vreseq reseq;
 	bool replace;		/* peer set: replace the allowed-ips */
 	struct vlink links[PEER_MAX_LINKS];
 	unsigned int nlinks;

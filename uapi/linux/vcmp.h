@@ -104,9 +104,37 @@ enum {
 	VCMP_A_PEER_SAS,		/* array of nests, VCMP_A_SA_*, replies */
 	VCMP_A_PEER_MTU,		/* u32, replies: effective packet MTU */
 	VCMP_A_PEER_EDGE_MTU,		/* u32, replies: min underlay MTU */
+	VCMP_A_PEER_RESEQ,		/* nest, VCMP_A_RESEQ_*, replies */
 
 	__VCMP_A_PEER_MAX,
 	VCMP_A_PEER_MAX = (__VCMP_A_PEER_MAX - 1)
+};
+
+/*
+ * Receive resequencing of a peer (VCMP_A_PEER_RESEQ), replies only. The
+ * counters (u64) count since the peer was added; all zero while the peer
+ * never had two links (it does not buffer then).
+ */
+enum {
+	VCMP_A_RESEQ_PAD = 1,		/* padding of the u64 attributes */
+	VCMP_A_RESEQ_IN_ORDER,		/* u64, delivered in order on arrival */
+	VCMP_A_RESEQ_QUEUED,		/* u64, waited for a missing packet */
+	VCMP_A_RESEQ_RELEASED,		/* u64, of those, delivered since */
+	VCMP_A_RESEQ_LATE,		/* u64, arrived after their turn */
+	VCMP_A_RESEQ_DUPS,		/* u64, duplicate copies dropped */
+	VCMP_A_RESEQ_STALE,		/* u64, too old to tell, dropped */
+	VCMP_A_RESEQ_TIMEOUTS,		/* u64, missing packets given up on */
+	VCMP_A_RESEQ_OVERFLOWS,		/* u64, packets beyond the window */
+	VCMP_A_RESEQ_OVERFLOW_SKIPPED,	/* u64, missing ones skipped for them */
+	VCMP_A_RESEQ_MEM_FLUSHES,	/* u64, buffer emptied at the mem cap */
+	VCMP_A_RESEQ_RESTARTS,		/* u64, sender numbering started over */
+	VCMP_A_RESEQ_WAITING,		/* u32, packets waiting now */
+	VCMP_A_RESEQ_MEM,		/* u32, bytes (truesize) waiting now */
+	VCMP_A_RESEQ_HOLD_US,		/* u32, hold time in use */
+	VCMP_A_RESEQ_SLOTS,		/* u32, window size, 0: no buffer */
+
+	__VCMP_A_RESEQ_MAX,
+	VCMP_A_RESEQ_MAX = (__VCMP_A_RESEQ_MAX - 1)
 };
 
 /* Path MTU discovery state of a link (VCMP_A_LINK_PMTUD). */
