@@ -1842,6 +1842,7 @@ static int vcmp_nl_class_links(struct vcmp_class *c, const struct nlattr *list,
 
 	bitmap_zero(seen, VCMP_LINK_IDS);
 	memset(c->role, VCMP_NL_ROLE_AVAILABLE, sizeof(c->role));
+	c->mandatory = false;
 	nla_for_each_nested(nest, list, rem) {
 		err = nla_parse_nested(tb, VCMP_A_CLASS_LINK_MAX, nest,
 				       vcmp_class_link_policy, extack);
@@ -1858,6 +1859,8 @@ static int vcmp_nl_class_links(struct vcmp_class *c, const struct nlattr *list,
 			return -EINVAL;
 		}
 		c->role[id] = nla_get_u8(tb[VCMP_A_CLASS_LINK_ROLE]);
+		if (c->role[id] == VCMP_NL_ROLE_MANDATORY)
+			c->mandatory = true;
 	}
 	return 0;
 }

@@ -290,7 +290,9 @@ unsigned int vcmp_steer_links(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		if (!link)
 			break;
 		links[n] = link;
-		lc[n].usable = vcmp_steer_usable(vdev, link);
+		lc[n].usable = vcmp_steer_usable(vdev, link) &&
+			       (!cls->mandatory ||
+				cls->role[link->id] == VCMP_NL_ROLE_MANDATORY);
 		lc[n].sla_ok = vcmp_steer_sla_ok(link, cls->qoe);
 		lc[n].role = cls->role[link->id];
 		lc[n].owd_us = READ_ONCE(link->view.srtt_us) / 2;
@@ -320,9 +322,8 @@ unsigned int vcmp_steer_links(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		break;
 	}
 	if (!k) {
-		*why = vcmp_lc_has_mandatory(lc, n) ?
-		       VCMP_STAT_TX_DROP_MANDATORY_DOWN :
-		       VCMP_STAT_TX_DROP_NO_LINK;
+		*why = cls->mandatory ? VCMP_STAT_TX_DROP_MANDATORY_DOWN :
+					VCMP_STAT_TX_DROP_NO_LINK;
 		return 0;
 	}
 	for (i = 0; i < k; i++) {

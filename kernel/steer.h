@@ -60,11 +60,14 @@ struct vcmp_peer;
  * @defined: the class exists (class 0 always does)
  * @mode: enum vcmp_nl_class_mode
  * @qoe: enum vcmp_nl_qoe
+ * @mandatory: some link id is mandatory: the class then never uses
+ *	other links, even when the peer has no link with that id
  * @name: NUL-terminated
  * @role: enum vcmp_nl_role of the links with each id
  */
 struct vcmp_class {
 	bool defined;
+	bool mandatory;
 	u8 mode;
 	u8 qoe;
 	char name[VCMP_CLASS_NAME_LEN];
