@@ -102,12 +102,14 @@ static void vcmp_xmit_finish(struct sk_buff *skb, int err)
 }
 
 static void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
-			      struct vcmp_link *link, u32 peer_seq, u8 flags)
+			      struct vcmp_link *link, u32 peer_seq, u8 flags,
+			      u8 tclass)
 {
 	struct vcmp_skb_cb *cb = VCMP_CB(skb);
 	struct vcmp_data_hdr d = {
 		.proto = skb->protocol == htons(ETH_P_IP) ?
 			 VCMP_PROTO_IPV4 : VCMP_PROTO_IPV6,
+		.tclass = tclass,
 	};
 	struct vcmp_hdr h = {
 		.type		= VCMP_TYPE_DATA,
@@ -215,11 +217,11 @@ void vcmp_send_prepared(struct sk_buff *skb)
 /* Send @skb, headroom made, on @link; consumes it. */
 static void vcmp_xmit_on(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 			 struct vcmp_link *link, struct sk_buff *skb,
-			 u32 peer_seq, u8 flags)
+			 u32 peer_seq, u8 flags, u8 tclass)
 {
 	int why;
 
-	vcmp_push_headers(skb, peer, link, peer_seq, flags);
+	vcmp_push_headers(skb, peer, link, peer_seq, flags, tclass);
 	why = -vcmp_send_prepare(peer, link, skb, NULL);
 	if (unlikely(why)) {
 		vcmp_stats_inc(vdev->stats, why);
@@ -260,13 +262,14 @@ static void vcmp_xmit_one(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		if (likely(copy)) {
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_DUP);
 			vcmp_xmit_on(vdev, peer, links[1], copy, peer_seq,
-				     flags);
+				     flags, sp->class_id);
 		} else {
 			vcmp_stats_inc(vdev->stats,
 				       VCMP_STAT_TX_DROP_DUP_NOMEM);
 		}
 	}
-	vcmp_xmit_on(vdev, peer, links[0], skb, peer_seq, flags);
+	vcmp_xmit_on(vdev, peer, links[0], skb, peer_seq, flags,
+		     sp->class_id);
 	return;
 
 drop:

@@ -163,6 +163,9 @@ test_dup() {
 		echo "link $i: $(count "$i") packets, $(count "$i" 'udp[10] & 2 != 0') with DUP"
 		expect_eq "DUP flag on link $i" "$(count "$i" 'udp[10] & 2 != 0')" \
 			"$(count "$i")"
+		# The data header (after the 23-byte VCMP header) carries class 1.
+		expect_eq "class in the data header on link $i" \
+			"$(count "$i" 'udp[37] = 1')" "$(count "$i")"
 		[ "$(count "$i")" -eq 0 ] && continue
 		expect_eq "packets on link $i" "$(count "$i")" 5
 		used="$used $i"
