@@ -2111,9 +2111,11 @@ static int vcmp_nl_parse_rule(const struct vcmp_policy *p, struct nlattr **tb,
 		if (err)
 			return err;
 	}
-	/* What is left for the pure check was refused above with a message. */
-	if (WARN_ON_ONCE(vcmp_rule_check(r)))
+	/* Everything it checks was refused above with a message of its own. */
+	if (vcmp_rule_check(r)) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_RULE_ID], "invalid rule");
 		return -EINVAL;
+	}
 	return 0;
 }
 
