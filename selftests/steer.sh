@@ -229,7 +229,9 @@ test_spray() {
 	c1=$(count 1) c2=$(count 2) c3=$(count 3)
 	echo "spray of $burst: link 1 (100 kbit/s) $c1, link 2 (300 kbit/s) $c2, link 3 (backup) $c3"
 	expect_eq "tx_spray" "$(stat_of "$a" vcmp0 tx_spray)" $((before + burst))
-	expect_eq "packets on links 1 and 2" $((c1 + c2)) "$burst"
+	# tx_spray counts every packet; tcpdump may miss a few of a fast burst.
+	[ $((c1 + c2)) -le "$burst" ] && [ $((c1 + c2)) -ge $((burst * 9 / 10)) ] ||
+		fail "captured $((c1 + c2)) of $burst sprayed packets"
 	expect_eq "backup link" "$c3" 0
 	expect_eq "tx_backup" "$(stat_of "$a" vcmp0 tx_backup)" "$backup"
 	[ "$c1" -gt 0 ] || fail "the slower link got nothing"
