@@ -77,6 +77,13 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_RX_DROP_RESEQ_DUP]	= "rx_drop_reseq_dup",
 	[VCMP_STAT_RX_DROP_RESEQ_STALE]	= "rx_drop_reseq_stale",
 	[VCMP_STAT_RX_DROP_RESEQ_GONE]	= "rx_drop_reseq_gone",
+	[VCMP_STAT_TX_DROP_MANDATORY_DOWN] = "tx_drop_mandatory_down",
+	[VCMP_STAT_TX_DUP]		= "tx_dup",
+	[VCMP_STAT_TX_DROP_DUP_NOMEM]	= "tx_drop_dup_nomem",
+	[VCMP_STAT_TX_SPRAY]		= "tx_spray",
+	[VCMP_STAT_TX_BACKUP]		= "tx_backup",
+	[VCMP_STAT_STEER_FLOW_NEW]	= "steer_flow_new",
+	[VCMP_STAT_STEER_MOVES]		= "steer_moves",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {

@@ -85,6 +85,14 @@ enum vcmp_stat {
 	VCMP_STAT_RX_DROP_RESEQ_DUP,	/* duplicate copy of a packet */
 	VCMP_STAT_RX_DROP_RESEQ_STALE,	/* too old to tell whether duplicate */
 	VCMP_STAT_RX_DROP_RESEQ_GONE,	/* waiting when the peer was removed */
+	/* Steering (steer.c). */
+	VCMP_STAT_TX_DROP_MANDATORY_DOWN, /* class's mandatory links all down */
+	VCMP_STAT_TX_DUP,		/* extra copies sent by dup classes */
+	VCMP_STAT_TX_DROP_DUP_NOMEM,	/* copies not made: no memory */
+	VCMP_STAT_TX_SPRAY,		/* packets sprayed per packet */
+	VCMP_STAT_TX_BACKUP,		/* packets sent on a backup link */
+	VCMP_STAT_STEER_FLOW_NEW,	/* flows given a link */
+	VCMP_STAT_STEER_MOVES,		/* flows moved to another link */
 	VCMP_STAT_COUNT
 };
 

@@ -33,6 +33,8 @@ static struct nla_policy event_policy[VCMP_A_MAX + 1] = {
 	[VCMP_A_PEER] = { .type = NLA_NESTED },
 	[VCMP_A_LINK] = { .type = NLA_NESTED },
 	[VCMP_A_SA] = { .type = NLA_NESTED },
+	[VCMP_A_CLASS] = { .type = NLA_NESTED },
+	[VCMP_A_RULE] = { .type = NLA_NESTED },
 };
 
 static const char *const event_names[] = {
@@ -44,6 +46,10 @@ static const char *const event_names[] = {
 	[VCMP_CMD_SA_NEW_NTF] = "sa-new",
 	[VCMP_CMD_SA_DEL_NTF] = "sa-del",
 	[VCMP_CMD_LINK_CHANGE_NTF] = "link-change",
+	[VCMP_CMD_CLASS_SET_NTF] = "class-set",
+	[VCMP_CMD_CLASS_DEL_NTF] = "class-del",
+	[VCMP_CMD_RULE_NEW_NTF] = "rule-new",
+	[VCMP_CMD_RULE_DEL_NTF] = "rule-del",
 };
 
 /* What an event is about, read from its attributes. */
@@ -55,6 +61,7 @@ struct event {
 	uint32_t peer_id;	/* link and SA events */
 	struct vlink link;
 	struct vsa sa;
+	unsigned int policy_id;	/* class and rule events: the id */
 };
 
 static const char *event_verb(uint8_t cmd)
@@ -63,9 +70,11 @@ static const char *event_verb(uint8_t cmd)
 	case VCMP_CMD_PEER_NEW_NTF:
 	case VCMP_CMD_LINK_NEW_NTF:
 	case VCMP_CMD_SA_NEW_NTF:
+	case VCMP_CMD_RULE_NEW_NTF:
 		return "added";
 	case VCMP_CMD_PEER_SET_NTF:
 	case VCMP_CMD_LINK_CHANGE_NTF:
+	case VCMP_CMD_CLASS_SET_NTF:
 		return "changed";
 	default:
 		return "deleted";
@@ -102,6 +111,14 @@ static void event_text(const struct event *e)
 		       link_state_name(e->link.state),
 		       e->link.path_mtu, pmtud_name(e->link.pmtud),
 		       e->link.packet_mtu);
+		break;
+	case VCMP_CMD_CLASS_SET_NTF:
+	case VCMP_CMD_CLASS_DEL_NTF:
+		printf("class %u %s", e->policy_id, event_verb(e->cmd));
+		break;
+	case VCMP_CMD_RULE_NEW_NTF:
+	case VCMP_CMD_RULE_DEL_NTF:
+		printf("rule %u %s", e->policy_id, event_verb(e->cmd));
 		break;
 	default:
 		printf("peer %u sa 0x%08x %s %s", e->peer_id, e->sa.spi,
@@ -143,6 +160,14 @@ static void event_json(const struct event *e)
 		json_uint(&j, "id", e->link.id);
 		json_obj_end(&j);
 		break;
+	case VCMP_CMD_CLASS_SET_NTF:
+	case VCMP_CMD_CLASS_DEL_NTF:
+		json_uint(&j, "class", e->policy_id);
+		break;
+	case VCMP_CMD_RULE_NEW_NTF:
+	case VCMP_CMD_RULE_DEL_NTF:
+		json_uint(&j, "rule", e->policy_id);
+		break;
 	default:
 		json_uint(&j, "peer_id", e->peer_id);
 		json_obj_begin(&j, "sa");
@@ -183,6 +208,24 @@ static int event_parse(struct nlmsghdr *nlh, struct event *e)
 		if (!tb[VCMP_A_SA])
 			return -EBADMSG;
 		return parse_sa_nest(tb[VCMP_A_SA], &e->peer_id, &e->sa);
+	case VCMP_CMD_CLASS_SET_NTF:
+	case VCMP_CMD_CLASS_DEL_NTF:
+	case VCMP_CMD_RULE_NEW_NTF:
+	case VCMP_CMD_RULE_DEL_NTF: {
+		bool class = e->cmd == VCMP_CMD_CLASS_SET_NTF ||
+			     e->cmd == VCMP_CMD_CLASS_DEL_NTF;
+		struct nlattr *nest = tb[class ? VCMP_A_CLASS : VCMP_A_RULE];
+		struct nlattr *id;
+
+		/* The id is the first attribute of both nests. */
+		if (!nest)
+			return -EBADMSG;
+		id = nla_find(nla_data(nest), nla_len(nest), 1);
+		if (!id || nla_len(id) < (class ? 1 : 2))
+			return -EBADMSG;
+		e->policy_id = class ? nla_get_u8(id) : nla_get_u16(id);
+		return 0;
+	}
 	default:
 		return -ENOENT;	/* an event of a later version */
 	}
