@@ -204,7 +204,7 @@ test_hostile() {
 	if [ "$COUNT" -ge 100000 ]; then
 		for c in rx_drop_short rx_drop_bad_header rx_drop_unknown_peer \
 			 rx_drop_unknown_link rx_drop_bad_inner rx_drop_inner_src \
-			 rx_drop_bad_esp rx_drop_non_esp rx_drop_unsupported \
+			 rx_drop_bad_esp rx_drop_non_esp \
 			 rx_drop_reasm_overlap rx_drop_reasm_dup rx_drop_reasm_bad \
 			 rx_drop_reasm_timeout rx_drop_reasm_mem rx_reasm_ok \
 			 rx_nat_keepalive; do
