@@ -32,6 +32,8 @@
 #include <net/dst_cache.h>
 
 #include "allowedips.h"
+#include "fec_rx.h"
+#include "fec_tx.h"
 #include "monitor.h"
 #include "pmtud.h"
 #include "wire.h"
@@ -145,6 +147,8 @@ struct vcmp_peer_cfg {
  * @tx_peer_seq: per-peer sequence number of the last packet sent
  * @tx_frag_id: fragment id of the last inner packet split in fragments
  * @next_link: round-robin cursor for choosing a link (until multipath)
+ * @fec_tx: the open FEC group of outgoing FEC-mode traffic (fec_tx.h)
+ * @fec_rx: FEC groups being received (fec_rx.h)
  * @dead: set under vdev->lock when the peer is being removed; the packet
  *	path stops using a dead peer
  * @refcount: the tables hold one reference; the packet path takes more
@@ -165,6 +169,8 @@ struct vcmp_peer {
 	atomic_t tx_peer_seq;
 	atomic_t tx_frag_id;
 	atomic_t next_link;
+	struct vcmp_fec_tx fec_tx;
+	struct vcmp_fec_rx fec_rx;
 	unsigned int mtu;
 	unsigned int edge_mtu;
 	bool dead;

@@ -162,57 +162,27 @@ static bool vcmp_rx_find_link(struct vcmp_skb_cb *cb, struct sk_buff *skb,
 }
 
 /*
- * The VCMP part, common to ESP (after decryption) and plain: skb->data at
- * the VCMP header; cb->peer is set and referenced.
+ * Deliver a DATA packet: skb->data at its data header, @d decoded, @frag
+ * if it is a VCMP fragment; cb->peer is set and referenced. Consumes
+ * @skb, counting a drop.
  */
-static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
-			 bool authenticated)
+static void vcmp_rx_data(struct vcmp_dev *vdev, struct sk_buff *skb,
+			 struct vcmp_data_hdr *d, bool frag, bool authenticated)
 {
 	struct vcmp_skb_cb *cb = VCMP_CB(skb);
 	struct vcmp_peer *peer = cb->peer;
 	struct net_device *dev = vdev->dev;
 	struct vcmp_skb_cb held;
-	struct vcmp_data_hdr d;
 	struct sk_buff *whole;
-	struct vcmp_hdr h;
 	enum vcmp_stat why;
 	unsigned int len;
 	u8 proto;
 
-	/* The data header check reads the inner version nibble too. */
-	if (!pskb_may_pull(skb, VCMP_OVERHEAD + 1) ||
-	    vcmp_hdr_decode(&h, skb->data, skb->len)) {
-		why = VCMP_STAT_RX_DROP_BAD_HEADER;
-		goto drop;
-	}
-	if (h.type == VCMP_TYPE_PMTU_PROBE || h.type == VCMP_TYPE_PMTU_ACK) {
-		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, true)) {
-			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
-			goto drop;
-		}
-		vcmp_rx_release(vdev, cb);
-		consume_skb(skb);
-		return;
-	}
-	if (h.type != VCMP_TYPE_DATA) {
-		why = VCMP_STAT_RX_DROP_UNSUPPORTED;
-		goto drop;
-	}
-	if (vcmp_data_hdr_decode(&d, skb->data + VCMP_HDR_LEN,
-				 skb->len - VCMP_HDR_LEN, h.flags)) {
-		why = VCMP_STAT_RX_DROP_BAD_HEADER;
-		goto drop;
-	}
-	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, false)) {
-		why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
-		goto drop;
-	}
-
-	__skb_pull(skb, VCMP_OVERHEAD);
-	if (h.flags & VCMP_F_FRAG) {
+	__skb_pull(skb, VCMP_DATA_HDR_LEN);
+	if (frag) {
 		/* The fragment goes; its references stay with us. */
 		held = *cb;
-		whole = vcmp_reasm(vdev, peer, skb, &d, &proto);
+		whole = vcmp_reasm(vdev, peer, skb, d, &proto);
 		if (!whole) {
 			vcmp_rx_release(vdev, &held);
 			return;
@@ -220,11 +190,11 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 		skb = whole;
 		cb = VCMP_CB(skb);
 		*cb = held;
-		d.proto = proto;
+		d->proto = proto;
 	}
 	skb_reset_network_header(skb);
 	rcu_read_lock();
-	why = vcmp_rx_check_inner(peer, skb, d.proto);
+	why = vcmp_rx_check_inner(peer, skb, d->proto);
 	rcu_read_unlock();
 	if (why)
 		goto drop;
@@ -253,6 +223,110 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 	else
 		DEV_STATS_INC(dev, rx_dropped);
 	vcmp_inflight_put(vdev);
+	return;
+
+drop:
+	vcmp_rx_drop(vdev, skb, why);
+}
+
+/*
+ * Deliver the data packets FEC rebuilt (skb->data at the data header),
+ * from members of @peer's group that were authenticated or not.
+ */
+static void vcmp_rx_rebuilt(struct vcmp_dev *vdev, struct vcmp_peer *peer,
+			    struct sk_buff_head *rebuilt, bool authenticated)
+{
+	struct vcmp_data_hdr d;
+	struct vcmp_skb_cb *cb;
+	struct sk_buff *skb;
+	u8 flags;
+
+	while ((skb = __skb_dequeue(rebuilt))) {
+		cb = VCMP_CB(skb);
+		memset(cb, 0, sizeof(*cb));
+		cb->peer = vcmp_peer_get(peer);
+		if (!cb->peer) {
+			vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_UNKNOWN_PEER);
+			continue;
+		}
+		vcmp_inflight_get(vdev);
+		/* Fragment fields say whether it was sent with flag FRAG. */
+		flags = skb->len > 5 && (skb->data[1] || skb->data[4] ||
+					 skb->data[5]) ? VCMP_F_FRAG : 0;
+		if (!pskb_may_pull(skb, VCMP_DATA_HDR_LEN + 1) ||
+		    vcmp_data_hdr_decode(&d, skb->data, skb->len, flags)) {
+			vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_BAD_HEADER);
+			continue;
+		}
+		vcmp_rx_data(vdev, skb, &d, flags, authenticated);
+	}
+}
+
+/*
+ * The VCMP part, common to ESP (after decryption) and plain: skb->data at
+ * the VCMP header; cb->peer is set and referenced.
+ */
+static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
+			 bool authenticated)
+{
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
+	struct vcmp_peer *peer = cb->peer;
+	struct sk_buff_head rebuilt;
+	struct vcmp_data_hdr d;
+	struct vcmp_hdr h;
+	int why;
+
+	__skb_queue_head_init(&rebuilt);
+	/* The data header check reads the inner version nibble too. */
+	if (!pskb_may_pull(skb, VCMP_OVERHEAD + 1) ||
+	    vcmp_hdr_decode(&h, skb->data, skb->len)) {
+		why = VCMP_STAT_RX_DROP_BAD_HEADER;
+		goto drop;
+	}
+	if (h.type == VCMP_TYPE_PMTU_PROBE || h.type == VCMP_TYPE_PMTU_ACK) {
+		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, true)) {
+			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
+			goto drop;
+		}
+		vcmp_rx_release(vdev, cb);
+		consume_skb(skb);
+		return;
+	}
+	if (h.type == VCMP_TYPE_FEC_PARITY) {
+		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, false)) {
+			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
+			goto drop;
+		}
+		why = -vcmp_fec_rx_parity(peer, &h, skb, &rebuilt);
+		vcmp_rx_rebuilt(vdev, peer, &rebuilt, authenticated);
+		if (why)
+			goto drop;
+		vcmp_rx_release(vdev, cb);
+		consume_skb(skb);
+		return;
+	}
+	if (h.type != VCMP_TYPE_DATA) {
+		why = VCMP_STAT_RX_DROP_UNSUPPORTED;
+		goto drop;
+	}
+	if (vcmp_data_hdr_decode(&d, skb->data + VCMP_HDR_LEN,
+				 skb->len - VCMP_HDR_LEN, h.flags)) {
+		why = VCMP_STAT_RX_DROP_BAD_HEADER;
+		goto drop;
+	}
+	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, false)) {
+		why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
+		goto drop;
+	}
+	if (h.flags & VCMP_F_FEC) {
+		if (vcmp_fec_rx_data(peer, &h, skb, &rebuilt)) {
+			why = VCMP_STAT_FEC_RX_DROP_DUP;
+			goto drop;
+		}
+		vcmp_rx_rebuilt(vdev, peer, &rebuilt, authenticated);
+	}
+	__skb_pull(skb, VCMP_HDR_LEN);
+	vcmp_rx_data(vdev, skb, &d, h.flags & VCMP_F_FRAG, authenticated);
 	return;
 
 drop:

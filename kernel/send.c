@@ -19,6 +19,7 @@
 
 #include "compat.h"
 #include "device.h"
+#include "fec_tx.h"
 #include "frag.h"
 #include "mtu.h"
 #include "pmtud.h"
@@ -114,8 +115,18 @@ static void vcmp_xmit_finish(struct sk_buff *skb, int err)
 	vcmp_inflight_put(vdev);
 }
 
-static void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
-			      struct vcmp_link *link)
+/**
+ * vcmp_push_headers - prepend the VCMP header and data header
+ * @skb: the inner packet (or VCMP fragment of one), with the headroom
+ * @peer: the peer it goes to
+ * @link: the link it goes on
+ * @peer_seq: its per-peer sequence number (from peer->tx_peer_seq)
+ * @fec: the VCMP_F_FEC flag, or 0
+ * @fec_index: its FEC index, 0 without @fec
+ */
+void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
+		       struct vcmp_link *link, u32 peer_seq, u8 fec,
+		       u8 fec_index)
 {
 	struct vcmp_skb_cb *cb = VCMP_CB(skb);
 	struct vcmp_data_hdr d = {
@@ -124,11 +135,13 @@ static void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
 	};
 	struct vcmp_hdr h = {
 		.type		= VCMP_TYPE_DATA,
+		.flags		= fec,
 		.link_id	= link->id,
 		.segment_id	= READ_ONCE(peer->segment),
-		.peer_seq	= (u32)atomic_inc_return(&peer->tx_peer_seq),
+		.peer_seq	= peer_seq,
 		.link_seq	= (u32)atomic_inc_return(&link->tx_seq),
 		.tstamp		= vcmp_now_us(),
+		.fec_index	= fec_index,
 	};
 
 	if (cb->frag) {
@@ -224,6 +237,30 @@ void vcmp_send_prepared(struct sk_buff *skb)
 		vcmp_xmit_finish(skb, err);
 }
 
+/**
+ * vcmp_send - send a VCMP packet on @link, counting a failure
+ * @peer: the peer
+ * @link: one of its links
+ * @skb: the packet, skb->data at the VCMP header; consumed
+ *
+ * Context: bottom halves disabled, RCU read section.
+ */
+void vcmp_send(struct vcmp_peer *peer, struct vcmp_link *link,
+	       struct sk_buff *skb)
+{
+	struct vcmp_dev *vdev = peer->vdev;
+	int why;
+
+	why = -vcmp_send_prepare(peer, link, skb, NULL);
+	if (unlikely(why)) {
+		vcmp_stats_inc(vdev->stats, why);
+		DEV_STATS_INC(vdev->dev, tx_errors);
+		kfree_skb(skb);
+		return;
+	}
+	vcmp_send_prepared(skb);
+}
+
 /* Send one inner packet (or VCMP fragment of one) to @peer; consumes @skb. */
 static void vcmp_xmit_one(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 			  struct sk_buff *skb)
@@ -240,11 +277,13 @@ static void vcmp_xmit_one(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		why = VCMP_STAT_TX_DROP_NOMEM;
 		goto drop;
 	}
-	vcmp_push_headers(skb, peer, link);
-	why = -vcmp_send_prepare(peer, link, skb, NULL);
-	if (unlikely(why))
-		goto drop;
-	vcmp_send_prepared(skb);
+	if (vcmp_fec_mode(peer, skb)) {
+		vcmp_fec_tx(peer, link, skb);
+		return;
+	}
+	vcmp_push_headers(skb, peer, link,
+			  (u32)atomic_inc_return(&peer->tx_peer_seq), 0, 0);
+	vcmp_send(peer, link, skb);
 	return;
 
 drop:

@@ -56,6 +56,20 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_RX_DROP_REASM_DUP]	= "rx_drop_reasm_dup",
 	[VCMP_STAT_RX_DROP_REASM_MEM]	= "rx_drop_reasm_mem",
 	[VCMP_STAT_RX_DROP_REASM_BAD]	= "rx_drop_reasm_bad",
+	[VCMP_STAT_FEC_TX_GROUPS]	= "fec_tx_groups",
+	[VCMP_STAT_FEC_TX_DATA]		= "fec_tx_data",
+	[VCMP_STAT_FEC_TX_PARITY]	= "fec_tx_parity",
+	[VCMP_STAT_FEC_TX_EARLY]	= "fec_tx_early",
+	[VCMP_STAT_FEC_TX_CLEAN]	= "fec_tx_clean",
+	[VCMP_STAT_FEC_TX_UNPROTECTED]	= "fec_tx_unprotected",
+	[VCMP_STAT_FEC_RX_PARITY]	= "fec_rx_parity",
+	[VCMP_STAT_FEC_RX_REBUILT]	= "fec_rx_rebuilt",
+	[VCMP_STAT_FEC_RX_DROP_DUP]	= "fec_rx_drop_dup",
+	[VCMP_STAT_FEC_RX_DROP_BAD]	= "fec_rx_drop_bad",
+	[VCMP_STAT_FEC_RX_TIMEOUT]	= "fec_rx_timeout",
+	[VCMP_STAT_FEC_RX_EVICT]	= "fec_rx_evict",
+	[VCMP_STAT_FEC_RX_UNRECOVERED]	= "fec_rx_unrecovered",
+	[VCMP_STAT_FEC_RX_NOMEM]	= "fec_rx_nomem",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {
