@@ -133,6 +133,10 @@ vcmp_fec_rx_group(struct vcmp_peer *peer, struct vcmp_fec_rx *fr, u32 start)
 		if (g->used && g->start == start)
 			return g;
 	}
+	/*
+	 * A free slot, else an expired group, else the oldest complete one
+	 * (it only remembers what to drop as duplicate), else the oldest.
+	 */
 	hold = msecs_to_jiffies(READ_ONCE(fec_rx_hold_ms));
 	for (i = 0; i < fr->ngroups; i++) {
 		g = &fr->groups[i];
@@ -145,7 +149,9 @@ vcmp_fec_rx_group(struct vcmp_peer *peer, struct vcmp_fec_rx *fr, u32 start)
 			victim = g;
 			break;
 		}
-		if (!victim || time_before(g->born, victim->born))
+		if (!victim || (g->done && !victim->done) ||
+		    (g->done == victim->done &&
+		     time_before(g->born, victim->born)))
 			victim = g;
 	}
 	if (victim->used)

@@ -41,7 +41,7 @@ struct vcmp_fec_rx_group;
  * @scratch: ditto
  */
 struct vcmp_fec_rx {
-	spinlock_t lock;
+	spinlock_t lock;	/* guards the fields below */
 	struct vcmp_fec_rx_group *groups;
 	unsigned int ngroups;
 	struct vcmp_fec_dec dec;

@@ -47,7 +47,7 @@ struct vcmp_peer;
  * @dead: the peer is going: open no group, arm no timer
  */
 struct vcmp_fec_tx {
-	spinlock_t lock;
+	spinlock_t lock;	/* guards the fields below */
 	struct timer_list timer;
 	struct vcmp_fec_enc enc;
 	u8 *parity[VCMP_FEC_MAX_M];

@@ -91,6 +91,8 @@ stream() {
 	n "$a" "$UDPSEQ" send 10.0.0.2 5001 "$COUNT" "$PPS" 200 >/dev/null
 	wait "$rpid" || fail "udpseq recv failed"
 	echo "# udpseq: $(cat "$out")"
+	echo "# b: vcmp0 rx dropped $(n "$b" cat /sys/class/net/vcmp0/statistics/rx_dropped)," \
+		"udp $(n "$b" grep '^Udp:' /proc/net/snmp | tail -1)"
 	read -r _ got _ expected _ lost _ dup _ <"$out"
 	[ "$expected" = "$COUNT" ] || fail "stream did not arrive: $(cat "$out")"
 }

@@ -99,7 +99,7 @@ static int do_recv(const char *port, int idle_ms, long total_ms)
 	uint32_t expected = 0, seq, highest = 0;
 	uint64_t deadline;
 	struct pollfd pfd;
-	int fd, off = 0, timeout;
+	int fd, off = 0, timeout, rcvbuf = 16 << 20;
 	ssize_t n;
 
 	seen = calloc(MAX_COUNT / 8 + 1, 1);
@@ -109,6 +109,10 @@ static int do_recv(const char *port, int idle_ms, long total_ms)
 		perror("udpseq: socket");
 		return 1;
 	}
+	/* Measure the path, not a receiver that could not keep up. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	sin6.sin6_port = htons((uint16_t)atoi(port));
 	if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6))) {
 		perror("udpseq: bind");
