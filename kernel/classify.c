@@ -193,14 +193,14 @@ bool vcmp_rule_match(const struct vcmp_rule *rule,
 }
 
 /**
- * vcmp_classify - the class of a packet
+ * vcmp_class_of - the class of a packet
  * @rules: rules in ascending id order
  * @n: how many
  * @key: the packet
  *
  * Return: the class of the first matching rule, 0 when none matches.
  */
-u8 vcmp_classify(const struct vcmp_rule *rules, unsigned int n,
+u8 vcmp_class_of(const struct vcmp_rule *rules, unsigned int n,
 		 const struct vcmp_pkt_key *key)
 {
 	unsigned int i;

@@ -71,7 +71,7 @@ int vcmp_classify_parse(const u8 *pkt, size_t len, struct vcmp_pkt_key *key);
 int vcmp_rule_check(struct vcmp_rule *rule);
 bool vcmp_rule_match(const struct vcmp_rule *rule,
 		     const struct vcmp_pkt_key *key);
-u8 vcmp_classify(const struct vcmp_rule *rules, unsigned int n,
+u8 vcmp_class_of(const struct vcmp_rule *rules, unsigned int n,
 		 const struct vcmp_pkt_key *key);
 
 #endif /* _VCMP_CLASSIFY_H */

@@ -56,6 +56,13 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_RX_DROP_REASM_DUP]	= "rx_drop_reasm_dup",
 	[VCMP_STAT_RX_DROP_REASM_MEM]	= "rx_drop_reasm_mem",
 	[VCMP_STAT_RX_DROP_REASM_BAD]	= "rx_drop_reasm_bad",
+	[VCMP_STAT_TX_DROP_MANDATORY_DOWN] = "tx_drop_mandatory_down",
+	[VCMP_STAT_TX_DUP]		= "tx_dup",
+	[VCMP_STAT_TX_DROP_DUP_NOMEM]	= "tx_drop_dup_nomem",
+	[VCMP_STAT_TX_SPRAY]		= "tx_spray",
+	[VCMP_STAT_TX_BACKUP]		= "tx_backup",
+	[VCMP_STAT_STEER_FLOW_NEW]	= "steer_flow_new",
+	[VCMP_STAT_STEER_MOVES]		= "steer_moves",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {

@@ -61,6 +61,14 @@ enum vcmp_stat {
 	VCMP_STAT_RX_DROP_REASM_DUP,	/* duplicate fragments */
 	VCMP_STAT_RX_DROP_REASM_MEM,	/* fragments evicted by the memory cap */
 	VCMP_STAT_RX_DROP_REASM_BAD,	/* malformed fragments */
+	/* Steering (steer.c). */
+	VCMP_STAT_TX_DROP_MANDATORY_DOWN, /* class's mandatory links all down */
+	VCMP_STAT_TX_DUP,		/* extra copies sent by dup classes */
+	VCMP_STAT_TX_DROP_DUP_NOMEM,	/* copies not made: no memory */
+	VCMP_STAT_TX_SPRAY,		/* packets sprayed per packet */
+	VCMP_STAT_TX_BACKUP,		/* packets sent on a backup link */
+	VCMP_STAT_STEER_FLOW_NEW,	/* flows given a link */
+	VCMP_STAT_STEER_MOVES,		/* flows moved to another link */
 	VCMP_STAT_COUNT
 };
 

@@ -4,7 +4,7 @@
  * (raw bytes, validated by vcmp_rule_check()) followed by a packet.
  * Checks: parsing never reads past the length (ASan), a parsed key has
  * family 0, 4 or 6 and DSCP below 64; a checked rule has its host bits
- * clear (checking again changes nothing); vcmp_classify() returns the
+ * clear (checking again changes nothing); vcmp_class_of() returns the
  * class of the first rule vcmp_rule_match() accepts, else 0.
  *
  * Built by "make -C selftests/unit fuzz".
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			break;
 		}
 	}
-	ASSERT(vcmp_classify(rules, n, &key) == want);
+	ASSERT(vcmp_class_of(rules, n, &key) == want);
 	free(pkt);
 	return 0;
 }

@@ -195,31 +195,31 @@ static void test_classify(void)
 
 	n = ip4(p, 46 << 2, 6, a1, a2, 1, 5005, 0);
 	vcmp_classify_parse(p, n, &k);
-	CHECK_EQ(vcmp_classify(rules, 5, &k), 1);	/* first match wins */
+	CHECK_EQ(vcmp_class_of(rules, 5, &k), 1);	/* first match wins */
 	n = ip4(p, 0, 17, a1, a2, 1, 5005, 0);
 	vcmp_classify_parse(p, n, &k);
-	CHECK_EQ(vcmp_classify(rules, 5, &k), 2);
+	CHECK_EQ(vcmp_class_of(rules, 5, &k), 2);
 	n = ip4(p, 0, 17, a1, a2, 1, 5010, 0);
 	vcmp_classify_parse(p, n, &k);
-	CHECK_EQ(vcmp_classify(rules, 5, &k), 3);	/* port out of range */
+	CHECK_EQ(vcmp_class_of(rules, 5, &k), 3);	/* port out of range */
 	n = ip4(p, 0, 17, a2, a2, 100, 5010, 0);
 	vcmp_classify_parse(p, n, &k);
-	CHECK_EQ(vcmp_classify(rules, 5, &k), 4);	/* src prefix misses */
+	CHECK_EQ(vcmp_class_of(rules, 5, &k), 4);	/* src prefix misses */
 	n = ip4(p, 0, 1, a2, a2, 100, 5010, 0);
 	vcmp_classify_parse(p, n, &k);
-	CHECK_EQ(vcmp_classify(rules, 5, &k), 0);	/* ICMP: no ports */
+	CHECK_EQ(vcmp_class_of(rules, 5, &k), 0);	/* ICMP: no ports */
 	n = ip6(p, 0, 17, 2, 1, 5001);
 	vcmp_classify_parse(p, n, &k);
-	CHECK_EQ(vcmp_classify(rules, 5, &k), 2);
+	CHECK_EQ(vcmp_class_of(rules, 5, &k), 2);
 	n = ip6(p, 0, 58, 2, 1, 5001);
 	vcmp_classify_parse(p, n, &k);
-	CHECK_EQ(vcmp_classify(rules, 5, &k), 5);
-	CHECK_EQ(vcmp_classify(rules, 0, &k), 0);
+	CHECK_EQ(vcmp_class_of(rules, 5, &k), 5);
+	CHECK_EQ(vcmp_class_of(rules, 0, &k), 0);
 	/* A rule looking at nothing matches everything, even junk. */
 	memset(&k, 0, sizeof(k));
-	CHECK_EQ(vcmp_classify(rules, 5, &k), 0);
+	CHECK_EQ(vcmp_class_of(rules, 5, &k), 0);
 	rules[0].match = 0;
-	CHECK_EQ(vcmp_classify(rules, 5, &k), 1);
+	CHECK_EQ(vcmp_class_of(rules, 5, &k), 1);
 }
 
 int main(void)
