@@ -16,11 +16,6 @@
 #include "peer.h"
 #include "steer.h"
 
-/* Whether the FEC data path exists; the fec branch defines it. */
-#ifndef VCMP_HAVE_FEC_PATH
-#define VCMP_HAVE_FEC_PATH	0
-#endif
-
 static void vcmp_class_defaults(struct vcmp_class *c, const char *name)
 {
 	memset(c, 0, sizeof(*c));

@@ -47,6 +47,12 @@ struct vcmp_peer;
 /* A flow not seen for this long is forgotten (its next packet is new). */
 #define VCMP_STEER_FLOW_TTL	(30 * HZ)
 #define VCMP_CLASS_NAME_LEN	16
+/*
+ * Whether the FEC data path exists: until it does, netlink refuses fec
+ * classes ("fec not available yet"). The fec branch sets it to 1 and
+ * handles VCMP_NL_CLASS_MODE_FEC in vcmp_steer_links().
+ */
+#define VCMP_HAVE_FEC_PATH	0
 #define VCMP_LINK_IDS		256
 
 /*
