@@ -989,6 +989,7 @@ static int vcmp_nl_put_event(struct sk_buff *skb, u8 cmd,
 			     const struct vcmp_nl_event *e)
 {
 	struct nlattr *nest;
+	int i;
 
 	switch (cmd) {
 	case VCMP_CMD_PEER_NEW_NTF:
@@ -1016,8 +1017,8 @@ static int vcmp_nl_put_event(struct sk_buff *skb, u8 cmd,
 		nla_nest_end(skb, nest);
 		return 0;
 	case VCMP_CMD_RULE_NEW_NTF:
-		return vcmp_nl_put_rule(skb, &e->policy->rules[
-			vcmp_policy_find_rule(e->policy, e->rule_id)]);
+		i = vcmp_policy_find_rule(e->policy, e->rule_id);
+		return vcmp_nl_put_rule(skb, &e->policy->rules[i]);
 	case VCMP_CMD_RULE_DEL_NTF:
 		nest = nla_nest_start(skb, VCMP_A_RULE);
 		if (!nest || nla_put_u16(skb, VCMP_A_RULE_ID, e->rule_id))
@@ -2122,8 +2123,8 @@ static int vcmp_nl_rule_new_fn(struct vcmp_dev *vdev, struct genl_info *info)
 			VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_RULE_ID],
 					 "a rule with this id exists");
 		else
-			VCMP_NL_ERR_ATTR(extack, nest,
-					 "too many rules (at most " __stringify(VCMP_RULES_MAX) ")");
+			VCMP_NL_ERR_ATTR(extack, nest, "too many rules (at most "
+					 __stringify(VCMP_RULES_MAX) ")");
 		return err;
 	}
 	vcmp_policy_publish(vdev, p);
