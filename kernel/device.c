@@ -77,6 +77,7 @@ static void vcmp_destruct(struct net_device *dev)
 
 	vcmp_peers_destroy(vdev);
 	vcmp_dfflows_destroy(&vdev->dfflows);
+	vcmp_steer_destroy(vdev);
 	mutex_destroy(&vdev->lock);
 	vcmp_stats_free(vdev->stats);
 	vcmp_compat_tstats_free(dev);
@@ -240,12 +241,17 @@ static int vcmp_newlink(struct net *src_net, struct net_device *dev,
 	if (err)
 		goto err_destroy_peers;
 	get_random_bytes(&vdev->flow_key, sizeof(vdev->flow_key));
+	err = vcmp_steer_init(vdev);
+	if (err)
+		goto err_free_dfflows;
 
 	err = register_netdevice(dev);
 	if (err)
-		goto err_free_dfflows;
+		goto err_free_steer;
 	return 0;
 
+err_free_steer:
+	vcmp_steer_destroy(vdev);
 err_free_dfflows:
 	vcmp_dfflows_destroy(&vdev->dfflows);
 err_destroy_peers:

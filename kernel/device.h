@@ -19,6 +19,7 @@
 #include "peer.h"
 #include "sa.h"
 #include "stats.h"
+#include "steer.h"
 
 #define VCMP_VERSION "0.1.0"
 
@@ -66,7 +67,9 @@
  *	@lock; cancelled at teardown after the peers are gone
  * @reasm: reassembly of VCMP fragments (frag.h documents its lock)
  * @dfflows: flows whose oversize DF packets were answered (frag.h)
- * @flow_key: siphash key of @dfflows, random per device
+ * @flow_key: siphash key of @dfflows and the steering flows, random per
+ *	device
+ * @steer: steering policy and flows (steer.h documents its locking)
  */
 struct vcmp_dev {
 	struct net_device *dev;
@@ -90,6 +93,7 @@ struct vcmp_dev {
 	struct vcmp_reasm reasm;
 	struct vcmp_dfflows dfflows;
 	siphash_key_t flow_key;
+	struct vcmp_steer steer;
 };
 
 static inline void vcmp_inflight_get(struct vcmp_dev *vdev)

@@ -35,11 +35,6 @@ module_param(fec_min_loss_ppm, uint, 0644);
 MODULE_PARM_DESC(fec_min_loss_ppm,
 		 "FEC: size groups for at least this loss rate, ppm, whatever a link measures (default 0: measured loss only)");
 
-static bool fec_all;
-module_param(fec_all, bool, 0644);
-MODULE_PARM_DESC(fec_all,
-		 "FEC: treat all data traffic as FEC mode (default off: only traffic classes in mode fec)");
-
 #define VCMP_FEC_TX_SYM	VCMP_FEC_PARITY_LEN(VCMP_FEC_TX_MAX_DATA)
 
 static void vcmp_fec_tx_timer(struct timer_list *t);
@@ -48,18 +43,6 @@ void vcmp_fec_tx_init(struct vcmp_fec_tx *ft)
 {
 	spin_lock_init(&ft->lock);
 	timer_setup(&ft->timer, vcmp_fec_tx_timer, 0);
-}
-
-/**
- * vcmp_fec_mode - does @skb travel in FEC mode?
- * @peer: the peer it goes to
- * @skb: the inner packet
- *
- * Context: transmit path.
- */
-bool vcmp_fec_mode(struct vcmp_peer *peer, struct sk_buff *skb)
-{
-	return READ_ONCE(fec_all);
 }
 
 /*

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * FEC on transmit: groups the peer's outgoing FEC-mode DATA packets and
+ * FEC on transmit: groups the peer's outgoing DATA packets of traffic
+ * classes in mode fec (steer.h: steered like flow mode, one link per
+ * flow) and
  * sends the parity packets of each group (fec.h is the codec,
  * Documentation/wire-format.rst "FEC groups" the format).
  *
@@ -61,7 +63,6 @@ struct vcmp_fec_tx {
 void vcmp_fec_tx_init(struct vcmp_fec_tx *ft);
 void vcmp_fec_tx_stop(struct vcmp_fec_tx *ft);
 void vcmp_fec_tx_free(struct vcmp_fec_tx *ft);
-bool vcmp_fec_mode(struct vcmp_peer *peer, struct sk_buff *skb);
 void vcmp_fec_tx(struct vcmp_peer *peer, struct vcmp_link *link,
 		 struct sk_buff *skb);
 

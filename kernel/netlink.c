@@ -40,6 +40,7 @@
 #include "peer.h"
 #include "pmtud.h"
 #include "sa.h"
+#include "steer.h"
 #include "wire.h"
 
 /*
@@ -135,6 +136,7 @@ static const struct nla_policy vcmp_link_policy[VCMP_A_LINK_MAX + 1] = {
 		.type = NLA_REJECT,
 		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
 	},
+	[VCMP_A_LINK_BANDWIDTH] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy vcmp_sa_policy[VCMP_A_SA_MAX + 1] = {
@@ -167,6 +169,48 @@ static const struct nla_policy vcmp_peer_policy[VCMP_A_PEER_MAX + 1] = {
 	},
 };
 
+static const struct nla_policy vcmp_class_link_policy[VCMP_A_CLASS_LINK_MAX + 1] = {
+	[VCMP_A_CLASS_LINK_ID] = { .type = NLA_U8 },
+	[VCMP_A_CLASS_LINK_ROLE] = NLA_POLICY_MAX(NLA_U8, VCMP_NL_ROLE_BACKUP),
+};
+
+static const struct nla_policy vcmp_class_policy[VCMP_A_CLASS_MAX + 1] = {
+	[VCMP_A_CLASS_ID] = NLA_POLICY_MAX(NLA_U8, VCMP_CLASS_ID_MAX),
+	[VCMP_A_CLASS_NAME] = {
+		.type = NLA_NUL_STRING,
+		.len = VCMP_CLASS_NAME_LEN - 1,
+	},
+	[VCMP_A_CLASS_MODE] = NLA_POLICY_MAX(NLA_U8, VCMP_NL_CLASS_MODE_FEC),
+	[VCMP_A_CLASS_QOE] = NLA_POLICY_MAX(NLA_U8, VCMP_NL_QOE_BULK),
+	[VCMP_A_CLASS_LINKS] = NLA_POLICY_NESTED_ARRAY(vcmp_class_link_policy),
+	[VCMP_A_CLASS_TX_PACKETS] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
+	[VCMP_A_CLASS_PAD] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
+};
+
+static const struct nla_policy vcmp_rule_policy[VCMP_A_RULE_MAX + 1] = {
+	[VCMP_A_RULE_ID] = NLA_POLICY_MIN(NLA_U16, 1),
+	[VCMP_A_RULE_CLASS] = NLA_POLICY_MAX(NLA_U8, VCMP_CLASS_ID_MAX),
+	[VCMP_A_RULE_FAMILY] = NLA_POLICY_RANGE(NLA_U16, AF_INET, AF_INET6),
+	[VCMP_A_RULE_DSCP] = NLA_POLICY_MAX(NLA_U8, 63),
+	[VCMP_A_RULE_PROTO] = { .type = NLA_U8 },
+	[VCMP_A_RULE_SRC] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct in_addr),
+					     sizeof(struct in6_addr)),
+	[VCMP_A_RULE_SRC_CIDR] = NLA_POLICY_MAX(NLA_U8, 128),
+	[VCMP_A_RULE_DST] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct in_addr),
+					     sizeof(struct in6_addr)),
+	[VCMP_A_RULE_DST_CIDR] = NLA_POLICY_MAX(NLA_U8, 128),
+	[VCMP_A_RULE_SPORT_MIN] = { .type = NLA_U16 },
+	[VCMP_A_RULE_SPORT_MAX] = { .type = NLA_U16 },
+	[VCMP_A_RULE_DPORT_MIN] = { .type = NLA_U16 },
+	[VCMP_A_RULE_DPORT_MAX] = { .type = NLA_U16 },
+};
+
 static const struct nla_policy vcmp_policy[VCMP_A_MAX + 1] = {
 	[VCMP_A_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &vcmp_ifindex_range),
 	[VCMP_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
@@ -185,6 +229,8 @@ static const struct nla_policy vcmp_policy[VCMP_A_MAX + 1] = {
 	[VCMP_A_PEER] = NLA_POLICY_NESTED(vcmp_peer_policy),
 	[VCMP_A_LINK] = NLA_POLICY_NESTED(vcmp_link_policy),
 	[VCMP_A_SA] = NLA_POLICY_NESTED(vcmp_sa_policy),
+	[VCMP_A_CLASS] = NLA_POLICY_NESTED(vcmp_class_policy),
+	[VCMP_A_RULE] = NLA_POLICY_NESTED(vcmp_rule_policy),
 };
 
 /* --- translations between the uAPI and the kernel's enums --------------- */
@@ -568,6 +614,8 @@ static int vcmp_nl_parse_link(struct net *net, const struct nlattr *nest,
 	}
 	if (tb[VCMP_A_LINK_MTU])
 		cfg->mtu = nla_get_u32(tb[VCMP_A_LINK_MTU]);
+	if (tb[VCMP_A_LINK_BANDWIDTH])
+		cfg->bandwidth_kbps = nla_get_u32(tb[VCMP_A_LINK_BANDWIDTH]);
 	if (tb[VCMP_A_LINK_IFINDEX]) {
 		bool exists;
 
@@ -684,7 +732,9 @@ static int vcmp_nl_put_link(struct sk_buff *skb, int type,
 	    nla_put_u32(skb, VCMP_A_LINK_PACKET_MTU,
 			vcmp_link_packet_mtu(link)) ||
 	    nla_put_u32(skb, VCMP_A_LINK_PATH_MTU, READ_ONCE(link->mtu)) ||
-	    nla_put_u8(skb, VCMP_A_LINK_PMTUD, vcmp_pmtud_phase(link))) {
+	    nla_put_u8(skb, VCMP_A_LINK_PMTUD, vcmp_pmtud_phase(link)) ||
+	    (link->bandwidth_kbps &&
+	     nla_put_u32(skb, VCMP_A_LINK_BANDWIDTH, link->bandwidth_kbps))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -895,8 +945,8 @@ cancel:
 static size_t vcmp_nl_peer_size(struct vcmp_peer *peer)
 {
 	const size_t link = nla_total_size(0) +		/* nest */
-		/* peer-id, ifindex, mtu, packet-mtu, path-mtu */
-		5 * nla_total_size(sizeof(u32)) +
+		/* peer-id, ifindex, mtu, packet-mtu, path-mtu, bandwidth */
+		6 * nla_total_size(sizeof(u32)) +
 		2 * nla_total_size(sizeof(u8)) +	/* id, pmtud */
 		2 * nla_total_size(sizeof(u16)) +	/* family, port */
 		2 * nla_total_size(sizeof(struct in6_addr));
@@ -925,12 +975,21 @@ struct vcmp_nl_event {
 	u8 link_id;			/* link-del */
 	u32 spi;			/* sa-new/del */
 	enum vcmp_sa_dir dir;
+	const struct vcmp_policy *policy; /* class-set, rule-new */
+	u8 class_id;			/* class-set/del */
+	u16 rule_id;			/* rule-new/del */
 };
+
+static int vcmp_nl_put_class(struct sk_buff *skb,
+			     const struct vcmp_policy *policy, u8 id,
+			     struct vcmp_dev *vdev);
+static int vcmp_nl_put_rule(struct sk_buff *skb, const struct vcmp_rule *r);
 
 static int vcmp_nl_put_event(struct sk_buff *skb, u8 cmd,
 			     const struct vcmp_nl_event *e)
 {
 	struct nlattr *nest;
+	int i;
 
 	switch (cmd) {
 	case VCMP_CMD_PEER_NEW_NTF:
@@ -949,6 +1008,23 @@ static int vcmp_nl_put_event(struct sk_buff *skb, u8 cmd,
 	case VCMP_CMD_LINK_NEW_NTF:
 	case VCMP_CMD_LINK_CHANGE_NTF:
 		return vcmp_nl_put_link(skb, VCMP_A_LINK, e->link, e->peer_id);
+	case VCMP_CMD_CLASS_SET_NTF:
+		return vcmp_nl_put_class(skb, e->policy, e->class_id, NULL);
+	case VCMP_CMD_CLASS_DEL_NTF:
+		nest = nla_nest_start(skb, VCMP_A_CLASS);
+		if (!nest || nla_put_u8(skb, VCMP_A_CLASS_ID, e->class_id))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+		return 0;
+	case VCMP_CMD_RULE_NEW_NTF:
+		i = vcmp_policy_find_rule(e->policy, e->rule_id);
+		return vcmp_nl_put_rule(skb, &e->policy->rules[i]);
+	case VCMP_CMD_RULE_DEL_NTF:
+		nest = nla_nest_start(skb, VCMP_A_RULE);
+		if (!nest || nla_put_u16(skb, VCMP_A_RULE_ID, e->rule_id))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+		return 0;
 	case VCMP_CMD_LINK_DEL_NTF:
 		nest = nla_nest_start(skb, VCMP_A_LINK);
 		if (!nest ||
@@ -1062,6 +1138,10 @@ static int vcmp_nl_parse_top(struct genl_info *info, int type,
 			NL_SET_ERR_MSG_MOD(extack, "missing peer");
 		else if (type == VCMP_A_LINK)
 			NL_SET_ERR_MSG_MOD(extack, "missing link");
+		else if (type == VCMP_A_CLASS)
+			NL_SET_ERR_MSG_MOD(extack, "missing class");
+		else if (type == VCMP_A_RULE)
+			NL_SET_ERR_MSG_MOD(extack, "missing rule");
 		else
 			NL_SET_ERR_MSG_MOD(extack, "missing SA");
 		return -EINVAL;
@@ -1644,6 +1724,568 @@ out:
 	return err;
 }
 
+/* --- traffic classes and rules (steer.h) ------------------------------------ */
+
+static int vcmp_nl_put_class(struct sk_buff *skb,
+			     const struct vcmp_policy *policy, u8 id,
+			     struct vcmp_dev *vdev)
+{
+	const struct vcmp_class *c = &policy->classes[id];
+	struct nlattr *nest, *links, *ln;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, VCMP_A_CLASS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, VCMP_A_CLASS_ID, id) ||
+	    nla_put_string(skb, VCMP_A_CLASS_NAME, c->name) ||
+	    nla_put_u8(skb, VCMP_A_CLASS_MODE, c->mode) ||
+	    nla_put_u8(skb, VCMP_A_CLASS_QOE, c->qoe) ||
+	    (vdev && nla_put_u64_64bit(skb, VCMP_A_CLASS_TX_PACKETS,
+				       atomic64_read(&vdev->steer.class_tx[id]),
+				       VCMP_A_CLASS_PAD)))
+		goto cancel;
+	links = nla_nest_start(skb, VCMP_A_CLASS_LINKS);
+	if (!links)
+		goto cancel;
+	for (i = 0; i < VCMP_LINK_IDS; i++) {
+		if (c->role[i] == VCMP_NL_ROLE_AVAILABLE)
+			continue;
+		ln = nla_nest_start(skb, 0);
+		if (!ln || nla_put_u8(skb, VCMP_A_CLASS_LINK_ID, i) ||
+		    nla_put_u8(skb, VCMP_A_CLASS_LINK_ROLE, c->role[i]))
+			goto cancel;
+		nla_nest_end(skb, ln);
+	}
+	nla_nest_end(skb, links);
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int vcmp_nl_put_prefix_attrs(struct sk_buff *skb, int addr_type,
+				    int cidr_type, u8 family, const u8 *addr,
+				    u8 cidr)
+{
+	return nla_put(skb, addr_type, family == 4 ? 4 : 16, addr) ||
+	       nla_put_u8(skb, cidr_type, cidr) ? -EMSGSIZE : 0;
+}
+
+static int vcmp_nl_put_rule(struct sk_buff *skb, const struct vcmp_rule *r)
+{
+	struct nlattr *nest = nla_nest_start(skb, VCMP_A_RULE);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, VCMP_A_RULE_ID, r->id) ||
+	    nla_put_u8(skb, VCMP_A_RULE_CLASS, r->class_id) ||
+	    (r->family && nla_put_u16(skb, VCMP_A_RULE_FAMILY,
+				      r->family == 4 ? AF_INET : AF_INET6)) ||
+	    ((r->match & VCMP_RULE_M_DSCP) &&
+	     nla_put_u8(skb, VCMP_A_RULE_DSCP, r->dscp)) ||
+	    ((r->match & VCMP_RULE_M_PROTO) &&
+	     nla_put_u8(skb, VCMP_A_RULE_PROTO, r->proto)) ||
+	    ((r->match & VCMP_RULE_M_SRC) &&
+	     vcmp_nl_put_prefix_attrs(skb, VCMP_A_RULE_SRC,
+				      VCMP_A_RULE_SRC_CIDR, r->family, r->src,
+				      r->src_cidr)) ||
+	    ((r->match & VCMP_RULE_M_DST) &&
+	     vcmp_nl_put_prefix_attrs(skb, VCMP_A_RULE_DST,
+				      VCMP_A_RULE_DST_CIDR, r->family, r->dst,
+				      r->dst_cidr)) ||
+	    ((r->match & VCMP_RULE_M_SPORT) &&
+	     (nla_put_u16(skb, VCMP_A_RULE_SPORT_MIN, r->sport_min) ||
+	      nla_put_u16(skb, VCMP_A_RULE_SPORT_MAX, r->sport_max))) ||
+	    ((r->match & VCMP_RULE_M_DPORT) &&
+	     (nla_put_u16(skb, VCMP_A_RULE_DPORT_MIN, r->dport_min) ||
+	      nla_put_u16(skb, VCMP_A_RULE_DPORT_MAX, r->dport_max)))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Roles from the VCMP_A_CLASS_LINKS array @list into @c. */
+static int vcmp_nl_class_links(struct vcmp_class *c, const struct nlattr *list,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VCMP_A_CLASS_LINK_MAX + 1];
+	DECLARE_BITMAP(seen, VCMP_LINK_IDS);
+	struct nlattr *nest;
+	int rem, err;
+	u8 id;
+
+	bitmap_zero(seen, VCMP_LINK_IDS);
+	memset(c->role, VCMP_NL_ROLE_AVAILABLE, sizeof(c->role));
+	nla_for_each_nested(nest, list, rem) {
+		err = nla_parse_nested(tb, VCMP_A_CLASS_LINK_MAX, nest,
+				       vcmp_class_link_policy, extack);
+		if (err)
+			return err;
+		if (VCMP_NL_MISSING(extack, nest, tb, VCMP_A_CLASS_LINK_ID,
+				    "class link without id") ||
+		    VCMP_NL_MISSING(extack, nest, tb, VCMP_A_CLASS_LINK_ROLE,
+				    "class link without role"))
+			return -EINVAL;
+		id = nla_get_u8(tb[VCMP_A_CLASS_LINK_ID]);
+		if (test_and_set_bit(id, seen)) {
+			VCMP_NL_ERR_ATTR(extack, nest, "link id given twice in the class");
+			return -EINVAL;
+		}
+		c->role[id] = nla_get_u8(tb[VCMP_A_CLASS_LINK_ROLE]);
+	}
+	return 0;
+}
+
+static int vcmp_nl_class_set_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[VCMP_A_CLASS_MAX + 1];
+	struct vcmp_nl_event e = { };
+	struct vcmp_policy *p;
+	struct vcmp_class *c;
+	bool created;
+	u8 id;
+	int err;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_CLASS, tb, VCMP_A_CLASS_MAX,
+				vcmp_class_policy);
+	if (err)
+		return err;
+	if (VCMP_NL_MISSING(extack, info->attrs[VCMP_A_CLASS], tb,
+			    VCMP_A_CLASS_ID, "missing class id"))
+		return -EINVAL;
+	id = nla_get_u8(tb[VCMP_A_CLASS_ID]);
+	p = vcmp_policy_copy(vdev);
+	if (!p)
+		return -ENOMEM;
+	c = &p->classes[id];
+	created = !c->defined;
+	if (created) {
+		memset(c, 0, sizeof(*c));
+		c->defined = true;
+		c->mode = VCMP_NL_CLASS_MODE_FLOW;
+		c->qoe = VCMP_NL_QOE_BULK;
+		snprintf(c->name, sizeof(c->name), "class%u", id);
+	}
+	if (tb[VCMP_A_CLASS_NAME])
+		nla_strscpy(c->name, tb[VCMP_A_CLASS_NAME], sizeof(c->name));
+	if (tb[VCMP_A_CLASS_MODE])
+		c->mode = nla_get_u8(tb[VCMP_A_CLASS_MODE]);
+	if (tb[VCMP_A_CLASS_QOE])
+		c->qoe = nla_get_u8(tb[VCMP_A_CLASS_QOE]);
+	if (tb[VCMP_A_CLASS_LINKS]) {
+		err = vcmp_nl_class_links(c, tb[VCMP_A_CLASS_LINKS], extack);
+		if (err) {
+			kfree(p);
+			return err;
+		}
+	}
+	if (created)
+		atomic64_set(&vdev->steer.class_tx[id], 0);
+	vcmp_policy_publish(vdev, p);
+	/* Flows choose again under the class's new mode and roles. */
+	vcmp_steer_forget_flows(vdev);
+	e.policy = p;
+	e.class_id = id;
+	vcmp_nl_notify(vdev, VCMP_CMD_CLASS_SET_NTF, &e);
+	return 0;
+}
+
+/* The class the request's VCMP_A_CLASS nest names, or -errno. */
+static int vcmp_nl_class_id(struct vcmp_dev *vdev, struct genl_info *info,
+			    struct nlattr **tb)
+{
+	const struct vcmp_policy *p = vcmp_policy_get_locked(vdev);
+	struct netlink_ext_ack *extack = info->extack;
+	int err;
+	u8 id;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_CLASS, tb, VCMP_A_CLASS_MAX,
+				vcmp_class_policy);
+	if (err)
+		return err;
+	if (VCMP_NL_MISSING(extack, info->attrs[VCMP_A_CLASS], tb,
+			    VCMP_A_CLASS_ID, "missing class id"))
+		return -EINVAL;
+	id = nla_get_u8(tb[VCMP_A_CLASS_ID]);
+	if (!p->classes[id].defined) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_CLASS_ID], "no such class");
+		return -ENOENT;
+	}
+	return id;
+}
+
+static int vcmp_nl_class_del_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct nlattr *tb[VCMP_A_CLASS_MAX + 1];
+	struct vcmp_nl_event e = { };
+	struct vcmp_policy *p;
+	unsigned int i;
+	int id;
+
+	id = vcmp_nl_class_id(vdev, info, tb);
+	if (id < 0)
+		return id;
+	if (!id) {
+		VCMP_NL_ERR_ATTR(info->extack, tb[VCMP_A_CLASS_ID],
+				 "the default class cannot be deleted");
+		return -EBUSY;
+	}
+	p = vcmp_policy_copy(vdev);
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < p->nrules; i++) {
+		if (p->rules[i].class_id == id) {
+			kfree(p);
+			VCMP_NL_ERR_ATTR(info->extack, tb[VCMP_A_CLASS_ID],
+					 "rules still put packets in this class");
+			return -EBUSY;
+		}
+	}
+	memset(&p->classes[id], 0, sizeof(p->classes[id]));
+	vcmp_policy_publish(vdev, p);
+	e.class_id = id;
+	vcmp_nl_notify(vdev, VCMP_CMD_CLASS_DEL_NTF, &e);
+	return 0;
+}
+
+static int vcmp_nl_class_get_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct nlattr *tb[VCMP_A_CLASS_MAX + 1];
+	struct sk_buff *skb;
+	void *hdr;
+	int id;
+
+	id = vcmp_nl_class_id(vdev, info, tb);
+	if (id < 0)
+		return id;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &vcmp_genl_family, 0,
+				VCMP_CMD_CLASS_GET);
+	if (!hdr || vcmp_nl_put_dev(skb, vdev) ||
+	    vcmp_nl_put_class(skb, vcmp_policy_get_locked(vdev), id, vdev)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+/* One prefix of a rule: @addr with @cidr (absent: the whole address). */
+static int vcmp_nl_rule_prefix(struct vcmp_rule *r, u8 *prefix, u8 *plen,
+			       const struct nlattr *addr,
+			       const struct nlattr *cidr,
+			       struct netlink_ext_ack *extack)
+{
+	unsigned int alen = r->family == 4 ? 4 : 16;
+
+	if (!r->family) {
+		VCMP_NL_ERR_ATTR(extack, addr, "a prefix needs the rule's family");
+		return -EINVAL;
+	}
+	if (nla_len(addr) != alen) {
+		VCMP_NL_ERR_ATTR(extack, addr, "address length does not match the family");
+		return -EINVAL;
+	}
+	memcpy(prefix, nla_data(addr), alen);
+	*plen = cidr ? nla_get_u8(cidr) : alen * 8;
+	if (*plen > alen * 8) {
+		VCMP_NL_ERR_ATTR(extack, cidr, "prefix length too long for the family");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A port range: MIN and MAX (absent: MIN). */
+static int vcmp_nl_rule_ports(u16 *min, u16 *max, const struct nlattr *amin,
+			      const struct nlattr *amax,
+			      struct netlink_ext_ack *extack)
+{
+	if (!amin) {
+		VCMP_NL_ERR_ATTR(extack, amax, "a port range needs its minimum");
+		return -EINVAL;
+	}
+	*min = nla_get_u16(amin);
+	*max = amax ? nla_get_u16(amax) : *min;
+	if (*min > *max) {
+		VCMP_NL_ERR_ATTR(extack, amax, "port range maximum below its minimum");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vcmp_nl_parse_rule(const struct vcmp_policy *p, struct nlattr **tb,
+			      struct vcmp_rule *r,
+			      struct netlink_ext_ack *extack)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->id = nla_get_u16(tb[VCMP_A_RULE_ID]);
+	r->class_id = nla_get_u8(tb[VCMP_A_RULE_CLASS]);
+	if (!p->classes[r->class_id].defined) {
+		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_RULE_CLASS], "no such class");
+		return -ENOENT;
+	}
+	if (tb[VCMP_A_RULE_FAMILY]) {
+		err = vcmp_nl_get_family(tb[VCMP_A_RULE_FAMILY], extack);
+		if (err < 0)
+			return err;
+		r->family = err == AF_INET ? 4 : 6;
+	}
+	if (tb[VCMP_A_RULE_DSCP]) {
+		r->match |= VCMP_RULE_M_DSCP;
+		r->dscp = nla_get_u8(tb[VCMP_A_RULE_DSCP]);
+	}
+	if (tb[VCMP_A_RULE_PROTO]) {
+		r->match |= VCMP_RULE_M_PROTO;
+		r->proto = nla_get_u8(tb[VCMP_A_RULE_PROTO]);
+	}
+	if (tb[VCMP_A_RULE_SRC]) {
+		r->match |= VCMP_RULE_M_SRC;
+		err = vcmp_nl_rule_prefix(r, r->src, &r->src_cidr,
+					  tb[VCMP_A_RULE_SRC],
+					  tb[VCMP_A_RULE_SRC_CIDR], extack);
+		if (err)
+			return err;
+	}
+	if (tb[VCMP_A_RULE_DST]) {
+		r->match |= VCMP_RULE_M_DST;
+		err = vcmp_nl_rule_prefix(r, r->dst, &r->dst_cidr,
+					  tb[VCMP_A_RULE_DST],
+					  tb[VCMP_A_RULE_DST_CIDR], extack);
+		if (err)
+			return err;
+	}
+	if (tb[VCMP_A_RULE_SPORT_MIN] || tb[VCMP_A_RULE_SPORT_MAX]) {
+		r->match |= VCMP_RULE_M_SPORT;
+		err = vcmp_nl_rule_ports(&r->sport_min, &r->sport_max,
+					 tb[VCMP_A_RULE_SPORT_MIN],
+					 tb[VCMP_A_RULE_SPORT_MAX], extack);
+		if (err)
+			return err;
+	}
+	if (tb[VCMP_A_RULE_DPORT_MIN] || tb[VCMP_A_RULE_DPORT_MAX]) {
+		r->match |= VCMP_RULE_M_DPORT;
+		err = vcmp_nl_rule_ports(&r->dport_min, &r->dport_max,
+					 tb[VCMP_A_RULE_DPORT_MIN],
+					 tb[VCMP_A_RULE_DPORT_MAX], extack);
+		if (err)
+			return err;
+	}
+	/* What is left for the pure check was refused above with a message. */
+	if (WARN_ON_ONCE(vcmp_rule_check(r)))
+		return -EINVAL;
+	return 0;
+}
+
+static int vcmp_nl_rule_new_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[VCMP_A_RULE_MAX + 1];
+	struct nlattr *nest = info->attrs[VCMP_A_RULE];
+	struct vcmp_nl_event e = { };
+	struct vcmp_policy *p;
+	struct vcmp_rule r;
+	int err;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_RULE, tb, VCMP_A_RULE_MAX,
+				vcmp_rule_policy);
+	if (err)
+		return err;
+	if (VCMP_NL_MISSING(extack, nest, tb, VCMP_A_RULE_ID, "missing rule id") ||
+	    VCMP_NL_MISSING(extack, nest, tb, VCMP_A_RULE_CLASS,
+			    "missing rule class"))
+		return -EINVAL;
+	err = vcmp_nl_parse_rule(vcmp_policy_get_locked(vdev), tb, &r, extack);
+	if (err)
+		return err;
+	p = vcmp_policy_copy(vdev);
+	if (!p)
+		return -ENOMEM;
+	err = vcmp_policy_add_rule(p, &r);
+	if (err) {
+		kfree(p);
+		if (err == -EEXIST)
+			VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_RULE_ID],
+					 "a rule with this id exists");
+		else
+			VCMP_NL_ERR_ATTR(extack, nest, "too many rules (at most "
+					 __stringify(VCMP_RULES_MAX) ")");
+		return err;
+	}
+	vcmp_policy_publish(vdev, p);
+	e.policy = p;
+	e.rule_id = r.id;
+	vcmp_nl_notify(vdev, VCMP_CMD_RULE_NEW_NTF, &e);
+	return 0;
+}
+
+/* Index of the rule the request names, or -errno. */
+static int vcmp_nl_rule_index(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct nlattr *tb[VCMP_A_RULE_MAX + 1];
+	int err, i;
+
+	err = vcmp_nl_parse_top(info, VCMP_A_RULE, tb, VCMP_A_RULE_MAX,
+				vcmp_rule_policy);
+	if (err)
+		return err;
+	if (VCMP_NL_MISSING(info->extack, info->attrs[VCMP_A_RULE], tb,
+			    VCMP_A_RULE_ID, "missing rule id"))
+		return -EINVAL;
+	i = vcmp_policy_find_rule(vcmp_policy_get_locked(vdev),
+				  nla_get_u16(tb[VCMP_A_RULE_ID]));
+	if (i < 0) {
+		VCMP_NL_ERR_ATTR(info->extack, tb[VCMP_A_RULE_ID], "no such rule");
+		return -ENOENT;
+	}
+	return i;
+}
+
+static int vcmp_nl_rule_del_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct vcmp_nl_event e = { };
+	struct vcmp_policy *p;
+	int i;
+
+	i = vcmp_nl_rule_index(vdev, info);
+	if (i < 0)
+		return i;
+	p = vcmp_policy_copy(vdev);
+	if (!p)
+		return -ENOMEM;
+	e.rule_id = p->rules[i].id;
+	vcmp_policy_del_rule(p, i);
+	vcmp_policy_publish(vdev, p);
+	vcmp_nl_notify(vdev, VCMP_CMD_RULE_DEL_NTF, &e);
+	return 0;
+}
+
+static int vcmp_nl_rule_get_fn(struct vcmp_dev *vdev, struct genl_info *info)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int i;
+
+	i = vcmp_nl_rule_index(vdev, info);
+	if (i < 0)
+		return i;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &vcmp_genl_family, 0,
+				VCMP_CMD_RULE_GET);
+	if (!hdr || vcmp_nl_put_dev(skb, vdev) ||
+	    vcmp_nl_put_rule(skb, &vcmp_policy_get_locked(vdev)->rules[i])) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+static int vcmp_nl_class_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_class_set_fn);
+}
+
+static int vcmp_nl_class_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_class_del_fn);
+}
+
+static int vcmp_nl_class_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_class_get_fn);
+}
+
+static int vcmp_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_rule_new_fn);
+}
+
+static int vcmp_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_rule_del_fn);
+}
+
+static int vcmp_nl_rule_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vcmp_nl_run(info, vcmp_nl_rule_get_fn);
+}
+
+/*
+ * Dump of the classes (@rules false) or rules of a device, one per
+ * message; d->index is the next class id or rule index. The policy is
+ * read under vdev->lock, so each message is one consistent item; a dump
+ * spanning changes may mix snapshots (rules are found by index).
+ */
+static int vcmp_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			       bool rules)
+{
+	struct vcmp_nl_dump *d = vcmp_nl_dump_state(cb);
+	const struct vcmp_policy *p;
+	struct vcmp_dev *vdev;
+	unsigned int end;
+	void *hdr;
+	int err = 0;
+
+	if (d->done)
+		return 0;
+	vdev = vcmp_nl_dump_dev(cb, d);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+	mutex_lock(&vdev->lock);
+	if (vdev->dead) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "the device went away during the dump");
+		err = -ENODEV;
+		goto out;
+	}
+	p = vcmp_policy_get_locked(vdev);
+	end = rules ? p->nrules : VCMP_CLASSES_MAX;
+	for (; d->index < end; d->index++) {
+		if (!rules && !p->classes[d->index].defined)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &vcmp_genl_family,
+				  NLM_F_MULTI, rules ? VCMP_CMD_RULE_GET :
+						       VCMP_CMD_CLASS_GET);
+		if (!hdr)
+			break;
+		if (nla_put_u32(skb, VCMP_A_IFINDEX, d->ifindex) ||
+		    (rules ? vcmp_nl_put_rule(skb, &p->rules[d->index]) :
+			     vcmp_nl_put_class(skb, p, d->index, vdev))) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	if (d->index >= end)
+		d->done = true;
+	err = skb->len;
+out:
+	mutex_unlock(&vdev->lock);
+	vcmp_dev_put(vdev);
+	return err;
+}
+
+static int vcmp_nl_class_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vcmp_nl_policy_dump(skb, cb, false);
+}
+
+static int vcmp_nl_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vcmp_nl_policy_dump(skb, cb, true);
+}
+
 /* --- the family ---------------------------------------------------------------- */
 
 static const struct genl_multicast_group vcmp_genl_mcgrps[] = {
@@ -1678,6 +2320,26 @@ static const struct genl_ops vcmp_genl_ops[] = {
 	VCMP_NL_OP(VCMP_CMD_LINK_DEL, link_del),
 	VCMP_NL_OP(VCMP_CMD_SA_NEW, sa_new),
 	VCMP_NL_OP(VCMP_CMD_SA_DEL, sa_del),
+	VCMP_NL_OP(VCMP_CMD_CLASS_SET, class_set),
+	VCMP_NL_OP(VCMP_CMD_CLASS_DEL, class_del),
+	{
+		.cmd = VCMP_CMD_CLASS_GET,
+		.doit = vcmp_nl_class_get_doit,
+		.dumpit = vcmp_nl_class_dump,
+		.policy = vcmp_policy,
+		.maxattr = VCMP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	VCMP_NL_OP(VCMP_CMD_RULE_NEW, rule_new),
+	VCMP_NL_OP(VCMP_CMD_RULE_DEL, rule_del),
+	{
+		.cmd = VCMP_CMD_RULE_GET,
+		.doit = vcmp_nl_rule_get_doit,
+		.dumpit = vcmp_nl_rule_dump,
+		.policy = vcmp_policy,
+		.maxattr = VCMP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 /* resv_start_op stays 0: strict validation of every operation. */

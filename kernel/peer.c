@@ -286,6 +286,7 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 	link->ifindex = cfg->ifindex;
 	link->remote = remote;
 	link->mtu_cfg = cfg->mtu;
+	link->bandwidth_kbps = cfg->bandwidth_kbps;
 	seqlock_init(&link->endpoint_lock);
 	vcmp_pmtud_init(link);
 	kref_init(&link->refcount);

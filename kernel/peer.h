@@ -59,6 +59,7 @@ union vcmp_sockaddr {
  * @ifindex: interface to send on, 0 for any
  * @remote: the peer's address and port on this link (port 0: device port)
  * @mtu: underlay MTU set by hand, 0 for VCMP_LINK_DEFAULT_MTU
+ * @bandwidth_kbps: configured capacity to the peer, 0: unknown
  */
 struct vcmp_link_cfg {
 	u8 id;
@@ -66,6 +67,7 @@ struct vcmp_link_cfg {
 	int ifindex;
 	union vcmp_sockaddr remote;
 	u32 mtu;
+	u32 bandwidth_kbps;
 };
 
 /*
@@ -85,6 +87,10 @@ struct vcmp_link_cfg {
  *	@pmtud.lock, read with READ_ONCE
  * @pmtud: path MTU discovery (pmtud.h documents its locking)
  * @view: lock-free summary of the link's measurements (monitor.h)
+ * @bandwidth_kbps: configured capacity, steering's until one is measured;
+ *	immutable once published
+ * @steer_free_ns: spray model: when the link's queue is empty (steer.h
+ *	documents its lockless use)
  * @events: VCMP_LINK_EV_* bits for the device's MTU work, atomic bitops
  * @tx_seq: per-link sequence number of the last packet sent
  * @ep_node: plain peers only: in vdev->ep_hash by @remote, so that
@@ -104,6 +110,8 @@ struct vcmp_link {
 	u32 mtu;
 	struct vcmp_pmtud pmtud;
 	struct vcmp_link_view view;
+	u32 bandwidth_kbps;
+	u64 steer_free_ns;
 	unsigned long events;
 	atomic_t tx_seq;
 	struct hlist_node ep_node;
@@ -146,7 +154,6 @@ struct vcmp_peer_cfg {
  * @edge_mtu: the smallest underlay MTU of its links; like @mtu
  * @tx_peer_seq: per-peer sequence number of the last packet sent
  * @tx_frag_id: fragment id of the last inner packet split in fragments
- * @next_link: round-robin cursor for choosing a link (until multipath)
  * @fec_tx: the open FEC group of outgoing FEC-mode traffic (fec_tx.h)
  * @fec_rx: FEC groups being received (fec_rx.h)
  * @dead: set under vdev->lock when the peer is being removed; the packet
@@ -168,7 +175,6 @@ struct vcmp_peer {
 	struct vcmp_aip_owner aips;
 	atomic_t tx_peer_seq;
 	atomic_t tx_frag_id;
-	atomic_t next_link;
 	struct vcmp_fec_tx fec_tx;
 	struct vcmp_fec_rx fec_rx;
 	unsigned int mtu;

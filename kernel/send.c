@@ -27,6 +27,7 @@
 #include "skb_cb.h"
 #include "socket.h"
 #include "stats.h"
+#include "steer.h"
 
 /* Tell the inner sender its destination cannot be reached through us. */
 static void vcmp_xmit_unreachable(struct sk_buff *skb)
@@ -55,20 +56,6 @@ static struct vcmp_peer *vcmp_peer_for_skb(struct vcmp_dev *vdev,
 					ipv6_hdr(skb)->daddr.s6_addr);
 	}
 	return owner ? container_of(owner, struct vcmp_peer, aips) : NULL;
-}
-
-/* Choose a link of @peer (the first, until multipath steering). */
-static struct vcmp_link *vcmp_pick_link(struct vcmp_peer *peer)
-{
-	struct vcmp_link *link;
-	unsigned int i;
-
-	for (i = 0; i < VCMP_MAX_LINKS; i++) {
-		link = rcu_dereference_bh(peer->links[i]);
-		if (link)
-			return link;
-	}
-	return NULL;
 }
 
 static void vcmp_xmit_release(struct vcmp_dev *vdev, struct sk_buff *skb)
@@ -121,11 +108,11 @@ static void vcmp_xmit_finish(struct sk_buff *skb, int err)
  * @peer: the peer it goes to
  * @link: the link it goes on
  * @peer_seq: its per-peer sequence number (from peer->tx_peer_seq)
- * @fec: the VCMP_F_FEC flag, or 0
- * @fec_index: its FEC index, 0 without @fec
+ * @flags: VCMP_F_DUP, VCMP_F_FEC or 0 (VCMP_F_FRAG comes from the cb)
+ * @fec_index: its FEC index, 0 without VCMP_F_FEC
  */
 void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
-		       struct vcmp_link *link, u32 peer_seq, u8 fec,
+		       struct vcmp_link *link, u32 peer_seq, u8 flags,
 		       u8 fec_index)
 {
 	struct vcmp_skb_cb *cb = VCMP_CB(skb);
@@ -135,9 +122,9 @@ void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
 	};
 	struct vcmp_hdr h = {
 		.type		= VCMP_TYPE_DATA,
-		.flags		= fec,
 		.link_id	= link->id,
 		.segment_id	= READ_ONCE(peer->segment),
+		.flags		= flags,
 		.peer_seq	= peer_seq,
 		.link_seq	= (u32)atomic_inc_return(&link->tx_seq),
 		.tstamp		= vcmp_now_us(),
@@ -261,29 +248,55 @@ void vcmp_send(struct vcmp_peer *peer, struct vcmp_link *link,
 	vcmp_send_prepared(skb);
 }
 
-/* Send one inner packet (or VCMP fragment of one) to @peer; consumes @skb. */
-static void vcmp_xmit_one(struct vcmp_dev *vdev, struct vcmp_peer *peer,
-			  struct sk_buff *skb)
+/* Send @skb, headroom made, on @link; consumes it. */
+static void vcmp_xmit_on(struct vcmp_peer *peer, struct vcmp_link *link,
+			 struct sk_buff *skb, u32 peer_seq, u8 flags)
 {
-	struct vcmp_link *link;
-	int why;
+	vcmp_push_headers(skb, peer, link, peer_seq, flags, 0);
+	vcmp_send(peer, link, skb);
+}
 
-	link = vcmp_pick_link(peer);
-	if (unlikely(!link)) {
-		why = VCMP_STAT_TX_DROP_NO_LINK;
+/*
+ * Send one inner packet (or VCMP fragment of one) to @peer on the link(s)
+ * steering chooses; consumes @skb. Both copies of a duplicated packet
+ * carry the same peer sequence number and VCMP_F_DUP.
+ */
+static void vcmp_xmit_one(struct vcmp_dev *vdev, struct vcmp_peer *peer,
+			  struct sk_buff *skb, const struct vcmp_steer_pkt *sp)
+{
+	struct vcmp_link *links[2];
+	struct sk_buff *copy;
+	enum vcmp_stat why;
+	unsigned int n;
+	u32 peer_seq;
+	u8 flags = 0;
+
+	n = vcmp_steer_links(vdev, peer, sp, skb->len, links, &why);
+	if (unlikely(!n))
 		goto drop;
-	}
 	if (unlikely(skb_cow_head(skb, LL_MAX_HEADER + VCMP_MAX_OVERHEAD))) {
 		why = VCMP_STAT_TX_DROP_NOMEM;
 		goto drop;
 	}
-	if (vcmp_fec_mode(peer, skb)) {
-		vcmp_fec_tx(peer, link, skb);
+	if (sp->mode == VCMP_NL_CLASS_MODE_FEC) {
+		/* Numbered, grouped, parity sent by the FEC engine. */
+		vcmp_fec_tx(peer, links[0], skb);
 		return;
 	}
-	vcmp_push_headers(skb, peer, link,
-			  (u32)atomic_inc_return(&peer->tx_peer_seq), 0, 0);
-	vcmp_send(peer, link, skb);
+	peer_seq = (u32)atomic_inc_return(&peer->tx_peer_seq);
+	if (n == 2) {
+		flags = VCMP_F_DUP;
+		/* Encryption works in place: the copy needs its own data. */
+		copy = skb_copy(skb, GFP_ATOMIC);
+		if (likely(copy)) {
+			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_DUP);
+			vcmp_xmit_on(peer, links[1], copy, peer_seq, flags);
+		} else {
+			vcmp_stats_inc(vdev->stats,
+				       VCMP_STAT_TX_DROP_DUP_NOMEM);
+		}
+	}
+	vcmp_xmit_on(peer, links[0], skb, peer_seq, flags);
 	return;
 
 drop:
@@ -294,13 +307,14 @@ drop:
 
 /* Send a list of packets (skb->next chained) built from one; consumes it. */
 static void vcmp_xmit_list(struct vcmp_dev *vdev, struct vcmp_peer *peer,
-			   struct sk_buff *list)
+			   struct sk_buff *list,
+			   const struct vcmp_steer_pkt *sp)
 {
 	struct sk_buff *skb, *next;
 
 	skb_list_walk_safe(list, skb, next) {
 		skb_mark_not_on_list(skb);
-		vcmp_xmit_one(vdev, peer, skb);
+		vcmp_xmit_one(vdev, peer, skb, sp);
 	}
 }
 
@@ -309,7 +323,8 @@ static void vcmp_xmit_list(struct vcmp_dev *vdev, struct vcmp_peer *peer,
  * it, split it, or refuse it with ICMP. Consumes @skb.
  */
 static void vcmp_xmit_oversize(struct vcmp_dev *vdev, struct vcmp_peer *peer,
-			       struct sk_buff *skb, unsigned int mtu)
+			       struct sk_buff *skb, unsigned int mtu,
+			       const struct vcmp_steer_pkt *sp)
 {
 	struct sk_buff *list;
 	bool ipv4 = skb->protocol == htons(ETH_P_IP);
@@ -321,7 +336,7 @@ static void vcmp_xmit_oversize(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		if (err)
 			goto drop;
 		vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_FRAG_IP);
-		vcmp_xmit_list(vdev, peer, list);
+		vcmp_xmit_list(vdev, peer, list, sp);
 		return;
 	}
 	/*
@@ -341,7 +356,7 @@ static void vcmp_xmit_oversize(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 	if (err)
 		goto drop;
 	vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_VCMP_FRAG);
-	vcmp_xmit_list(vdev, peer, list);
+	vcmp_xmit_list(vdev, peer, list, sp);
 	return;
 
 drop:
@@ -354,6 +369,7 @@ netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vcmp_dev *vdev = netdev_priv(dev);
 	struct sk_buff *segs, *next;
+	struct vcmp_steer_pkt sp;
 	struct vcmp_peer *peer;
 	unsigned int mtu;
 	enum vcmp_stat why;
@@ -393,13 +409,15 @@ netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev)
 			continue;
 		}
 		memset(VCMP_CB(skb), 0, sizeof(struct vcmp_skb_cb));
+		/* One decision for the packet, whatever pieces it is sent in. */
+		vcmp_steer_classify(vdev, peer, skb, &sp);
 		mtu = vcmp_path_mtu(dev, peer);
 		if (unlikely(vcmp_mss_clamp_skb(skb, mtu)))
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_MSS_CLAMPED);
 		if (unlikely(skb->len > mtu))
-			vcmp_xmit_oversize(vdev, peer, skb, mtu);
+			vcmp_xmit_oversize(vdev, peer, skb, mtu, &sp);
 		else
-			vcmp_xmit_one(vdev, peer, skb);
+			vcmp_xmit_one(vdev, peer, skb, &sp);
 	}
 	return NETDEV_TX_OK;
 

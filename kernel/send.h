@@ -19,7 +19,7 @@ void vcmp_send_prepared(struct sk_buff *skb);
 void vcmp_send(struct vcmp_peer *peer, struct vcmp_link *link,
 	       struct sk_buff *skb);
 void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
-		       struct vcmp_link *link, u32 peer_seq, u8 fec,
+		       struct vcmp_link *link, u32 peer_seq, u8 flags,
 		       u8 fec_index);
 
 /* The sender's clock in VCMP headers: microseconds, wrapping. */

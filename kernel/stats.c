@@ -70,6 +70,13 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_FEC_RX_EVICT]	= "fec_rx_evict",
 	[VCMP_STAT_FEC_RX_UNRECOVERED]	= "fec_rx_unrecovered",
 	[VCMP_STAT_FEC_RX_NOMEM]	= "fec_rx_nomem",
+	[VCMP_STAT_TX_DROP_MANDATORY_DOWN] = "tx_drop_mandatory_down",
+	[VCMP_STAT_TX_DUP]		= "tx_dup",
+	[VCMP_STAT_TX_DROP_DUP_NOMEM]	= "tx_drop_dup_nomem",
+	[VCMP_STAT_TX_SPRAY]		= "tx_spray",
+	[VCMP_STAT_TX_BACKUP]		= "tx_backup",
+	[VCMP_STAT_STEER_FLOW_NEW]	= "steer_flow_new",
+	[VCMP_STAT_STEER_MOVES]		= "steer_moves",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {

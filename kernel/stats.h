@@ -78,6 +78,14 @@ enum vcmp_stat {
 	VCMP_STAT_FEC_RX_EVICT,		/* groups given up early: fec_rx_groups */
 	VCMP_STAT_FEC_RX_UNRECOVERED,	/* data packets of those groups lost */
 	VCMP_STAT_FEC_RX_NOMEM,		/* copies or rebuilds not allocated */
+	/* Steering (steer.c). */
+	VCMP_STAT_TX_DROP_MANDATORY_DOWN, /* class's mandatory links all down */
+	VCMP_STAT_TX_DUP,		/* extra copies sent by dup classes */
+	VCMP_STAT_TX_DROP_DUP_NOMEM,	/* copies not made: no memory */
+	VCMP_STAT_TX_SPRAY,		/* packets sprayed per packet */
+	VCMP_STAT_TX_BACKUP,		/* packets sent on a backup link */
+	VCMP_STAT_STEER_FLOW_NEW,	/* flows given a link */
+	VCMP_STAT_STEER_MOVES,		/* flows moved to another link */
 	VCMP_STAT_COUNT
 };
 

@@ -17,6 +17,8 @@ extern const struct vcmpctl_object peer_object;		/* peer.c */
 extern const struct vcmpctl_object link_object;		/* link.c */
 extern const struct vcmpctl_object sa_object;		/* sa.c */
 extern const struct vcmpctl_object genkey_command;	/* sa.c */
+extern const struct vcmpctl_object class_object;	/* policy.c */
+extern const struct vcmpctl_object rule_object;		/* policy.c */
 extern const struct vcmpctl_object show_command;	/* show.c */
 extern const struct vcmpctl_object showconf_command;	/* conf.c */
 extern const struct vcmpctl_object setconf_command;	/* conf.c */

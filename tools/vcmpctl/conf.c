@@ -252,7 +252,8 @@ static bool link_equal(const struct vlink *a, const struct vlink *b,
 	       a->has_local == b->has_local &&
 	       (!a->has_local ||
 		!memcmp(a->local.a, b->local.a, sizeof(a->local.a))) &&
-	       a->ifindex == b->ifindex && a->mtu == b->mtu;
+	       a->ifindex == b->ifindex && a->mtu == b->mtu &&
+	       a->bandwidth == b->bandwidth;
 }
 
 static bool has_sa(const struct vpeer *peer, const struct vsa *sa)

@@ -288,7 +288,7 @@ static bool is_link_option(const char *word)
 {
 	return !strcmp(word, "remote") || !strcmp(word, "local") ||
 	       !strcmp(word, "dev") || !strcmp(word, "ifindex") ||
-	       !strcmp(word, "mtu");
+	       !strcmp(word, "mtu") || !strcmp(word, "bandwidth");
 }
 
 int parse_link(int argc, char **argv, struct vlink *link)
@@ -332,6 +332,15 @@ int parse_link(int argc, char **argv, struct vlink *link)
 			if (parse_u32("ifindex", argv[i + 1], &link->ifindex))
 				return -1;
 			have_dev = true;
+		} else if (!strcmp(opt, "bandwidth") && !link->bandwidth) {
+			if (parse_u32("bandwidth", argv[i + 1],
+				      &link->bandwidth))
+				return -1;
+			if (!link->bandwidth) {
+				pr_err("link %u: bandwidth must not be 0",
+				       link->id);
+				return -1;
+			}
 		} else if (!strcmp(opt, "mtu") && !link->mtu) {
 			if (parse_u32("mtu", argv[i + 1], &link->mtu))
 				return -1;
@@ -481,7 +490,10 @@ void format_link(const struct vlink *link, char *buf, size_t size)
 				      link->ifindex);
 	}
 	if (link->mtu && n >= 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, " mtu %u", link->mtu);
+		n += snprintf(buf + n, size - (size_t)n, " mtu %u", link->mtu);
+	if (link->bandwidth && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " bandwidth %u",
+			 link->bandwidth);
 }
 
 /* --- netlink requests ----------------------------------------------------- */
@@ -509,7 +521,9 @@ int put_link(struct nl_msg *msg, int type, uint32_t peer_id,
 	     put_addr(msg, VCMP_A_LINK_LOCAL, &link->local) < 0) ||
 	    (link->ifindex &&
 	     nla_put_u32(msg, VCMP_A_LINK_IFINDEX, link->ifindex) < 0) ||
-	    (link->mtu && nla_put_u32(msg, VCMP_A_LINK_MTU, link->mtu) < 0))
+	    (link->mtu && nla_put_u32(msg, VCMP_A_LINK_MTU, link->mtu) < 0) ||
+	    (link->bandwidth &&
+	     nla_put_u32(msg, VCMP_A_LINK_BANDWIDTH, link->bandwidth) < 0))
 		return -1;
 	return nla_nest_end(msg, nest) < 0 ? -1 : 0;
 }
@@ -607,6 +621,7 @@ static struct nla_policy link_policy[VCMP_A_LINK_MAX + 1] = {
 	[VCMP_A_LINK_PACKET_MTU] = { .type = NLA_U32 },
 	[VCMP_A_LINK_PATH_MTU] = { .type = NLA_U32 },
 	[VCMP_A_LINK_PMTUD] = { .type = NLA_U8 },
+	[VCMP_A_LINK_BANDWIDTH] = { .type = NLA_U32 },
 };
 
 static struct nla_policy sa_policy[VCMP_A_SA_MAX + 1] = {
@@ -663,6 +678,8 @@ int parse_link_nest(struct nlattr *nest, uint32_t *peer_id,
 		link->ifindex = nla_get_u32(tb[VCMP_A_LINK_IFINDEX]);
 	if (tb[VCMP_A_LINK_MTU])
 		link->mtu = nla_get_u32(tb[VCMP_A_LINK_MTU]);
+	if (tb[VCMP_A_LINK_BANDWIDTH])
+		link->bandwidth = nla_get_u32(tb[VCMP_A_LINK_BANDWIDTH]);
 	if (tb[VCMP_A_LINK_PACKET_MTU])
 		link->packet_mtu = nla_get_u32(tb[VCMP_A_LINK_PACKET_MTU]);
 	if (tb[VCMP_A_LINK_PATH_MTU])
@@ -825,6 +842,8 @@ void print_link_json(struct json *j, const char *key, const struct vlink *link)
 	}
 	if (link->mtu)
 		json_uint(j, "mtu", link->mtu);
+	if (link->bandwidth)
+		json_uint(j, "bandwidth", link->bandwidth);
 	if (link->packet_mtu)
 		json_uint(j, "packet_mtu", link->packet_mtu);
 	if (link->path_mtu)

@@ -41,6 +41,7 @@ struct vlink {
 	struct vaddr local;
 	uint32_t ifindex;	/* 0: any */
 	uint32_t mtu;		/* underlay MTU set by hand, 0: none */
+	uint32_t bandwidth;	/* kbit/s to the peer, 0: unknown */
 	uint32_t packet_mtu;	/* replies: largest inner packet */
 	uint32_t path_mtu;	/* replies: underlay MTU in use */
 	bool has_pmtud;

@@ -29,6 +29,8 @@ static const struct vcmpctl_object *const objects[] = {
 	&peer_object,
 	&link_object,
 	&sa_object,
+	&class_object,
+	&rule_object,
 };
 
 bool is_help(const char *arg)

@@ -88,6 +88,8 @@ enum {
 	VCMP_A_PEER,		/* nest, VCMP_A_PEER_* */
 	VCMP_A_LINK,		/* nest, VCMP_A_LINK_* */
 	VCMP_A_SA,		/* nest, VCMP_A_SA_* */
+	VCMP_A_CLASS,		/* nest, VCMP_A_CLASS_* */
+	VCMP_A_RULE,		/* nest, VCMP_A_RULE_* */
 
 	__VCMP_A_MAX,
 	VCMP_A_MAX = (__VCMP_A_MAX - 1)
@@ -131,6 +133,7 @@ enum {
 	VCMP_A_LINK_PACKET_MTU,		/* u32, replies: largest inner packet */
 	VCMP_A_LINK_PATH_MTU,		/* u32, replies: underlay MTU in use */
 	VCMP_A_LINK_PMTUD,		/* u8, replies: enum vcmp_nl_pmtud */
+	VCMP_A_LINK_BANDWIDTH,		/* u32, kbit/s to the peer, 0: unknown */
 
 	__VCMP_A_LINK_MAX,
 	VCMP_A_LINK_MAX = (__VCMP_A_LINK_MAX - 1)
@@ -157,6 +160,92 @@ enum {
 	VCMP_A_ALLOWED_IP_MAX = (__VCMP_A_ALLOWED_IP_MAX - 1)
 };
 
+/**
+ * enum vcmp_nl_class_mode - How a traffic class uses a peer's links.
+ * @VCMP_NL_CLASS_MODE_FLOW: each flow on one link meeting the class SLA,
+ *   moved when that link goes down or falls below the SLA.
+ * @VCMP_NL_CLASS_MODE_SPRAY: per packet, by capacity and delay.
+ * @VCMP_NL_CLASS_MODE_DUP: every packet on the two best links.
+ * @VCMP_NL_CLASS_MODE_FEC: forward error correction: steered per flow,
+ *   with parity packets sized by the link's measured loss.
+ */
+enum vcmp_nl_class_mode {
+	VCMP_NL_CLASS_MODE_FLOW,
+	VCMP_NL_CLASS_MODE_SPRAY,
+	VCMP_NL_CLASS_MODE_DUP,
+	VCMP_NL_CLASS_MODE_FEC,
+};
+
+/* QoE class whose thresholds are a traffic class's SLA. */
+enum vcmp_nl_qoe {
+	VCMP_NL_QOE_VOICE,
+	VCMP_NL_QOE_VIDEO,
+	VCMP_NL_QOE_TRANSACTIONAL,
+	VCMP_NL_QOE_BULK,		/* no SLA beyond "not degraded" */
+};
+
+/**
+ * enum vcmp_nl_role - Role of a link in a traffic class (DMPO policy).
+ * @VCMP_NL_ROLE_AVAILABLE: used when it meets the SLA (the default).
+ * @VCMP_NL_ROLE_PREFERRED: used first while it meets the SLA.
+ * @VCMP_NL_ROLE_MANDATORY: the class uses only its mandatory links and
+ *   drops its packets (counted) when none is up.
+ * @VCMP_NL_ROLE_BACKUP: used only when no other link is up.
+ */
+enum vcmp_nl_role {
+	VCMP_NL_ROLE_AVAILABLE,
+	VCMP_NL_ROLE_PREFERRED,
+	VCMP_NL_ROLE_MANDATORY,
+	VCMP_NL_ROLE_BACKUP,
+};
+
+/* Smallest and largest class id; class 0 is the default class. */
+#define VCMP_CLASS_ID_MAX	15
+#define VCMP_RULES_MAX_COUNT	64
+
+/* A traffic class. */
+enum {
+	VCMP_A_CLASS_ID = 1,		/* u8, 0..VCMP_CLASS_ID_MAX */
+	VCMP_A_CLASS_NAME,		/* string, at most 15 characters */
+	VCMP_A_CLASS_MODE,		/* u8, enum vcmp_nl_class_mode */
+	VCMP_A_CLASS_QOE,		/* u8, enum vcmp_nl_qoe */
+	VCMP_A_CLASS_LINKS,		/* array of nests, VCMP_A_CLASS_LINK_* */
+	VCMP_A_CLASS_TX_PACKETS,	/* u64, replies: packets steered */
+	VCMP_A_CLASS_PAD,		/* padding of u64 attributes */
+
+	__VCMP_A_CLASS_MAX,
+	VCMP_A_CLASS_MAX = (__VCMP_A_CLASS_MAX - 1)
+};
+
+/* The role of the links with one id (of every peer) in a class. */
+enum {
+	VCMP_A_CLASS_LINK_ID = 1,	/* u8 */
+	VCMP_A_CLASS_LINK_ROLE,		/* u8, enum vcmp_nl_role */
+
+	__VCMP_A_CLASS_LINK_MAX,
+	VCMP_A_CLASS_LINK_MAX = (__VCMP_A_CLASS_LINK_MAX - 1)
+};
+
+/* A classification rule; rules are tried by ascending id. */
+enum {
+	VCMP_A_RULE_ID = 1,		/* u16, non-zero */
+	VCMP_A_RULE_CLASS,		/* u8, class id */
+	VCMP_A_RULE_FAMILY,		/* u16, AF_INET or AF_INET6; absent: both */
+	VCMP_A_RULE_DSCP,		/* u8, 0..63 */
+	VCMP_A_RULE_PROTO,		/* u8, IP protocol / next header */
+	VCMP_A_RULE_SRC,		/* binary, 4 or 16 bytes */
+	VCMP_A_RULE_SRC_CIDR,		/* u8, with VCMP_A_RULE_SRC */
+	VCMP_A_RULE_DST,		/* binary, 4 or 16 bytes */
+	VCMP_A_RULE_DST_CIDR,		/* u8, with VCMP_A_RULE_DST */
+	VCMP_A_RULE_SPORT_MIN,		/* u16 */
+	VCMP_A_RULE_SPORT_MAX,		/* u16, absent: SPORT_MIN */
+	VCMP_A_RULE_DPORT_MIN,		/* u16 */
+	VCMP_A_RULE_DPORT_MAX,		/* u16, absent: DPORT_MIN */
+
+	__VCMP_A_RULE_MAX,
+	VCMP_A_RULE_MAX = (__VCMP_A_RULE_MAX - 1)
+};
+
 enum vcmp_cmd {
 	VCMP_CMD_DEV_GET = 1,
 	VCMP_CMD_PEER_NEW,
@@ -175,6 +264,16 @@ enum vcmp_cmd {
 	VCMP_CMD_SA_NEW_NTF,
 	VCMP_CMD_SA_DEL_NTF,
 	VCMP_CMD_LINK_CHANGE_NTF,	/* path MTU of a link changed */
+	VCMP_CMD_CLASS_SET,
+	VCMP_CMD_CLASS_DEL,
+	VCMP_CMD_CLASS_GET,
+	VCMP_CMD_RULE_NEW,
+	VCMP_CMD_RULE_DEL,
+	VCMP_CMD_RULE_GET,
+	VCMP_CMD_CLASS_SET_NTF,
+	VCMP_CMD_CLASS_DEL_NTF,
+	VCMP_CMD_RULE_NEW_NTF,
+	VCMP_CMD_RULE_DEL_NTF,
 
 	__VCMP_CMD_MAX,
 	VCMP_CMD_MAX = (__VCMP_CMD_MAX - 1)
