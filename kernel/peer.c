@@ -282,6 +282,7 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 	link->mtu_cfg = cfg->mtu;
 	seqlock_init(&link->endpoint_lock);
 	vcmp_pmtud_init(link);
+	vcmp_monitor_init(link);
 	kref_init(&link->refcount);
 	if (peer->suite == VCMP_SUITE_PLAIN)
 		hash_add_rcu(vdev->ep_hash, &link->ep_node,
@@ -290,6 +291,7 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 	peer->nlinks++;
 	vcmp_peer_update_mtu(peer);
 	vcmp_pmtud_start(link);
+	vcmp_monitor_start(link);
 	return 0;
 }
 
@@ -320,6 +322,7 @@ int vcmp_link_del(struct vcmp_peer *peer, u8 id, struct netlink_ext_ack *extack)
 	if (peer->suite == VCMP_SUITE_PLAIN)
 		hash_del_rcu(&link->ep_node);
 	vcmp_pmtud_stop(link);
+	vcmp_monitor_stop(link);
 	vcmp_link_put(link);
 	return 0;
 }
@@ -422,6 +425,7 @@ static void vcmp_peer_finish(struct vcmp_peer *peer)
 						 lockdep_is_held(&vdev->lock));
 		RCU_INIT_POINTER(peer->links[i], NULL);
 		vcmp_pmtud_stop(link);
+		vcmp_monitor_stop(link);
 		vcmp_link_put(link);
 	}
 	peer->nlinks = 0;

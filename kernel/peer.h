@@ -83,6 +83,7 @@ struct vcmp_link_cfg {
  *	@pmtud.lock, read with READ_ONCE
  * @pmtud: path MTU discovery (pmtud.h documents its locking)
  * @view: lock-free summary of the link's measurements (monitor.h)
+ * @mon: the link's measurements, probes and state (monitor.h)
  * @events: VCMP_LINK_EV_* bits for the device's MTU work, atomic bitops
  * @tx_seq: per-link sequence number of the last packet sent
  * @ep_node: plain peers only: in vdev->ep_hash by @remote, so that
@@ -102,6 +103,7 @@ struct vcmp_link {
 	u32 mtu;
 	struct vcmp_pmtud pmtud;
 	struct vcmp_link_view view;
+	struct vcmp_monitor mon;
 	unsigned long events;
 	atomic_t tx_seq;
 	struct hlist_node ep_node;
@@ -111,6 +113,7 @@ struct vcmp_link {
 
 /* Bits of vcmp_link.events. */
 #define VCMP_LINK_EV_MTU	0	/* @mtu changed: recompute, announce */
+#define VCMP_LINK_EV_STATE	1	/* link state changed: announce */
 
 /*
  * struct vcmp_peer_cfg - netlink's view of a peer's settings

@@ -56,6 +56,14 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_RX_DROP_REASM_DUP]	= "rx_drop_reasm_dup",
 	[VCMP_STAT_RX_DROP_REASM_MEM]	= "rx_drop_reasm_mem",
 	[VCMP_STAT_RX_DROP_REASM_BAD]	= "rx_drop_reasm_bad",
+	[VCMP_STAT_MON_PROBE_TX]	= "mon_probe_tx",
+	[VCMP_STAT_MON_PROBE_RX]	= "mon_probe_rx",
+	[VCMP_STAT_MON_PROBE_ACK_TX]	= "mon_probe_ack_tx",
+	[VCMP_STAT_MON_PROBE_ACK_UNMATCHED] = "mon_probe_ack_unmatched",
+	[VCMP_STAT_MON_FEEDBACK_TX]	= "mon_feedback_tx",
+	[VCMP_STAT_MON_STATE_CHANGE]	= "mon_state_change",
+	[VCMP_STAT_RX_DROP_BAD_LINK_PROBE] = "rx_drop_bad_link_probe",
+	[VCMP_STAT_RX_DROP_BAD_FEEDBACK] = "rx_drop_bad_feedback",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {

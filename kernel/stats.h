@@ -61,6 +61,15 @@ enum vcmp_stat {
 	VCMP_STAT_RX_DROP_REASM_DUP,	/* duplicate fragments */
 	VCMP_STAT_RX_DROP_REASM_MEM,	/* fragments evicted by the memory cap */
 	VCMP_STAT_RX_DROP_REASM_BAD,	/* malformed fragments */
+	/* Link monitoring (monitor.c). */
+	VCMP_STAT_MON_PROBE_TX,		/* link probes sent */
+	VCMP_STAT_MON_PROBE_RX,		/* link probes received and answered */
+	VCMP_STAT_MON_PROBE_ACK_TX,	/* answers to the peer's probes */
+	VCMP_STAT_MON_PROBE_ACK_UNMATCHED, /* answers to no outstanding probe */
+	VCMP_STAT_MON_FEEDBACK_TX,	/* feedback reports sent */
+	VCMP_STAT_MON_STATE_CHANGE,	/* link state changes */
+	VCMP_STAT_RX_DROP_BAD_LINK_PROBE, /* malformed link probe or answer */
+	VCMP_STAT_RX_DROP_BAD_FEEDBACK,	/* malformed feedback report */
 	VCMP_STAT_COUNT
 };
 
