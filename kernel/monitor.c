@@ -411,7 +411,8 @@ void vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 		break;
 	case VCMP_TYPE_FEEDBACK:
 		pl = NULL;
-		if (skb->len == VCMP_HDR_LEN + sizeof(buf))
+		/* Later versions may append fields. */
+		if (skb->len >= VCMP_HDR_LEN + sizeof(buf))
 			pl = skb_header_pointer(skb, VCMP_HDR_LEN, sizeof(buf),
 						buf);
 		if (!pl || vcmp_linkmon_report_unpack(&rep, pl, sizeof(buf))) {
