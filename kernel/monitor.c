@@ -282,9 +282,8 @@ void vcmp_monitor_start(struct vcmp_link *link)
 	struct vcmp_monitor *mon = &link->mon;
 
 	spin_lock_bh(&mon->lock);
-	if (!mon->dead && netif_running(link->peer->vdev->dev)) {
+	if (!mon->dead && netif_running(link->peer->vdev->dev))
 		mod_timer(&mon->timer, jiffies + vcmp_monitor_tick_jiffies());
-	}
 	spin_unlock_bh(&mon->lock);
 }
 

@@ -965,9 +965,13 @@ static size_t vcmp_nl_peer_size(struct vcmp_peer *peer)
 	const size_t link = nla_total_size(0) +		/* nest */
 		/* peer-id, ifindex, mtu, packet-mtu, path-mtu */
 		5 * nla_total_size(sizeof(u32)) +
-		2 * nla_total_size(sizeof(u8)) +	/* id, pmtud */
+		3 * nla_total_size(sizeof(u8)) +	/* id, pmtud, state */
 		2 * nla_total_size(sizeof(u16)) +	/* family, port */
-		2 * nla_total_size(sizeof(struct in6_addr));
+		2 * nla_total_size(sizeof(struct in6_addr)) +
+		nla_total_size(0) +			/* stats */
+		8 * nla_total_size(sizeof(u32)) +
+		3 * nla_total_size(sizeof(u8)) +
+		10 * nla_total_size_64bit(sizeof(u64));
 	const size_t sa = nla_total_size(0) +
 		2 * nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u8));
 	const size_t prefix = nla_total_size(0) + nla_total_size(sizeof(u16)) +

@@ -86,6 +86,9 @@ within() {
 	[ "${d#-}" -le "$4" ] || fail "$1: $2 not within $4 of $3"
 }
 
+# stat_at_least NS NAME N: vcmp0's counter NAME in NS is at least N.
+stat_at_least() { [ "$(stat_of "$1" vcmp0 "$2")" -ge "$3" ]; }
+
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # set_param NAME VALUE: module parameter for links created after it;
@@ -116,7 +119,8 @@ test_metrics() {
 	pid=$!
 	local tpid
 	sleep 4		# the loss window fills, srtt settles
-	read -r s0 d0 < <(netem_counts)
+	set -- $(netem_counts)
+	s0=$1 d0=$2
 	n "$a" ping -q -i 0.2 -c 40 192.0.2.2 >"$_state/ping.txt" 2>&1 &
 	tpid=$!
 	for _ in $(seq 1 16); do
@@ -129,7 +133,8 @@ test_metrics() {
 		n=$((n + 1))
 	done
 	wait "$tpid" || true
-	read -r sent dropped < <(netem_counts)
+	set -- $(netem_counts)
+	sent=$1 dropped=$2
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	echo "last sample a: $j"
@@ -188,7 +193,7 @@ test_failover() {
 	t0=$(now_ms)
 	blackhole "$a" wan0 on
 	wait_for 10 grep -q "link 1 changed: state down" "$mon" ||
-		fail "no down event: $(cat "$mon")"
+		fail "no down event: $(cat "$mon"); link 1: $(link_json "$a" 2 1); $(n "$a" ethtool -S vcmp0 | grep -E 'mon_|tx_drop'); $(tc -n "$a" -s filter show dev wan0 egress)"
 	t1=$(awk '/link 1 changed: state down/ { print $1; exit }' "$mon")
 	down_ms=$((t1 - t0))
 	echo "link 1 down after ${down_ms} ms (probe interval ${probe} ms)"
@@ -235,7 +240,7 @@ test_malformed() {
 	f --type feedback --payload "02$(printf '0%.0s' $(seq 1 46))"	# version 2
 	f --type feedback --payload "0100000a000b$(printf '0%.0s' $(seq 1 36))"	# lost > pkts
 	f --type probe --count 3				# valid
-	wait_for 5 sh -c "[ \$(ip netns exec $b ethtool -S vcmp0 | awk '\$1 == \"mon_probe_rx:\" { print \$2 }') -ge $((pr + 3)) ]" ||
+	wait_for 5 stat_at_least "$b" mon_probe_rx $((pr + 3)) ||
 		fail "valid forged probes not answered: $(n "$b" ethtool -S vcmp0 | grep mon_)"
 	expect_eq "bad link probes" "$(stat_of "$b" vcmp0 rx_drop_bad_link_probe)" $((bp + 4))
 	expect_eq "bad feedback" "$(stat_of "$b" vcmp0 rx_drop_bad_feedback)" $((bf + 3))
