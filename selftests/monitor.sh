@@ -107,47 +107,60 @@ restore_params() {
 }
 
 # (a) RTT and loss against the truth of the same run. Truth: ping over the
-# underlay of link 1 (RTT), netem's own drop counter (loss a -> b). The
-# link's figures are averaged over samples taken during the same period.
+# underlay of link 1 at the same time (RTT), netem's own drop counter
+# (loss a -> b). The link's figures are averaged over samples taken
+# during the same period. RTT first, under light traffic (a loaded TCG VM
+# delays ping and tunnel alike, but not by the same amount); then loss,
+# under enough traffic to fill the loss window.
 test_metrics() {
 	local n=0 srtt=0 ltx=0 lrx=0 ping_out rtt_truth sent dropped
-	local s0 d0 loss_truth loss_tx loss_rx j jb pid
+	local s0 d0 loss_truth loss_tx loss_rx j jb pid tpid
 	sites aes-gcm-128
 	tc -n "$a" qdisc add dev wan0 root netem delay 30ms 5ms loss 2%
-	# Counted traffic over the tunnel, on link 1: echo requests a -> b.
-	n "$a" ping -q -i 0.005 -s 200 -w 40 10.0.0.2 >/dev/null 2>&1 &
+	n "$a" ping -q -i 0.05 -w 12 10.0.0.2 >/dev/null 2>&1 &
 	pid=$!
-	local tpid
-	sleep 4		# the loss window fills, srtt settles
+	sleep 2
+	n "$a" ping -q -i 0.1 -c 60 192.0.2.2 >"$_state/ping.txt" 2>&1 &
+	tpid=$!
+	for _ in $(seq 1 12); do
+		sleep 0.5
+		srtt=$((srtt + $(lf "$a" 2 1 srtt_us)))
+		n=$((n + 1))
+	done
+	wait "$tpid" || true
+	wait "$pid" || true
+	ping_out=$(cat "$_state/ping.txt")
+	rtt_truth=$(awk '/^(rtt|round-trip)/ { split($0, a, "= "); split(a[2], v, "/"); printf "%d", v[2] * 1000 }' <<<"$ping_out")
+	[ "${rtt_truth:-0}" -gt 0 ] || fail "no ping truth: $ping_out"
+	srtt=$((srtt / n))
+	echo "rtt: link 1 srtt ${srtt} us (mean of $n samples), underlay ping ${rtt_truth} us"
+
+	# Counted traffic over the tunnel, on link 1: echo requests a -> b.
+	n=0
+	n "$a" ping -q -i 0.005 -s 200 -w 30 10.0.0.2 >/dev/null 2>&1 &
+	pid=$!
+	sleep 4		# the loss window fills
 	set -- $(netem_counts)
 	s0=$1 d0=$2
-	n "$a" ping -q -i 0.2 -c 40 192.0.2.2 >"$_state/ping.txt" 2>&1 &
-	tpid=$!
 	for _ in $(seq 1 16); do
 		sleep 0.5
 		j=$(link_json "$a" 2 1)
 		jb=$(link_json "$b" 1 1)
-		srtt=$((srtt + $(field "$j" srtt_us)))
 		ltx=$((ltx + $(field "$j" loss_tx_ppm)))
 		lrx=$((lrx + $(field "$jb" loss_rx_ppm)))
 		n=$((n + 1))
 	done
-	wait "$tpid" || true
 	set -- $(netem_counts)
 	sent=$1 dropped=$2
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	echo "last sample a: $j"
 	echo "last sample b: $jb"
-	ping_out=$(cat "$_state/ping.txt")
-	rtt_truth=$(awk -F/ '/^(rtt|round-trip)/ { split($0, a, "= "); split(a[2], v, "/"); printf "%d", v[2] * 1000 }' <<<"$ping_out")
-	[ "${rtt_truth:-0}" -gt 0 ] || fail "no ping truth: $ping_out"
 	sent=$((sent - s0)) dropped=$((dropped - d0))
 	[ "$sent" -gt 1000 ] || fail "too little traffic on link 1: $sent packets"
 	loss_truth=$((dropped * 1000000 / (sent + dropped)))
-	srtt=$((srtt / n)) loss_tx=$((ltx / n)) loss_rx=$((lrx / n))
-	echo "rtt: link 1 srtt ${srtt} us, underlay ping ${rtt_truth} us"
-	echo "loss a->b: truth ${loss_truth} ppm ($dropped of $((sent + dropped))), a's tx ${loss_tx} ppm, b's rx ${loss_rx} ppm"
+	loss_tx=$((ltx / n)) loss_rx=$((lrx / n))
+	echo "loss a->b: truth ${loss_truth} ppm ($dropped of $((sent + dropped))), a's tx ${loss_tx} ppm, b's rx ${loss_rx} ppm (means of $n samples)"
 	# Within 10 % of the truth.
 	within "srtt (us)" "$srtt" "$rtt_truth" $((rtt_truth / 10))
 	# Within 1 point (10000 ppm) of the truth, both ends.
@@ -184,7 +197,7 @@ test_failover() {
 	hyst=$(cat "$PARAMS/up_probes")
 	mon=$_state/monitor.txt
 	# Each event with the time it arrived.
-	sh -c "echo \$\$ >'$_state/mon.pid'; exec ip netns exec '$a' timeout 60 '$VCMPCTL' monitor" |
+	bash -c "echo \$\$ >'$_state/mon.pid'; exec ip netns exec '$a' timeout 60 '$VCMPCTL' monitor" |
 		while read -r l; do echo "$(now_ms) $l"; done >"$mon" &
 	n "$a" ping -q -i 0.01 -w 30 10.0.0.2 >/dev/null 2>&1 &
 	pid=$!
