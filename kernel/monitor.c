@@ -222,7 +222,6 @@ static void vcmp_monitor_timer(struct timer_list *t)
 	u64 now, data, peer_data;
 
 	peer_data = vcmp_monitor_peer_data_ns(link);
-	now = ktime_get_ns();
 	spin_lock(&mon->lock);
 	if (mon->dead || !netif_running(vdev->dev)) {
 		/* vcmp_open() restarts the monitors. */
@@ -230,6 +229,8 @@ static void vcmp_monitor_timer(struct timer_list *t)
 		return;
 	}
 	data = READ_ONCE(mon->tx_data_ns);
+	/* After reading the send times: none of them is in the future. */
+	now = ktime_get_ns();
 	if (data != mon->data_seen) {
 		mon->data_seen = data;
 		vcmp_linkmon_tx_data_sent(lm, 0, data);

@@ -117,10 +117,11 @@ test_metrics() {
 	local s0 d0 loss_truth loss_tx loss_rx j jb pid tpid
 	sites aes-gcm-128
 	tc -n "$a" qdisc add dev wan0 root netem delay 30ms 5ms loss 2%
-	n "$a" ping -q -i 0.05 -w 12 10.0.0.2 >/dev/null 2>&1 &
+	n "$a" ping -q -i 0.1 -w 12 10.0.0.2 >/dev/null 2>&1 &
 	pid=$!
 	sleep 2
-	n "$a" ping -q -i 0.1 -c 60 192.0.2.2 >"$_state/ping.txt" 2>&1 &
+	# At a high priority, so that its own wake-ups delay it less.
+	n "$a" nice -n -19 ping -q -i 0.1 -c 60 192.0.2.2 >"$_state/ping.txt" 2>&1 &
 	tpid=$!
 	for _ in $(seq 1 12); do
 		sleep 0.5
@@ -205,11 +206,14 @@ test_failover() {
 	state_is "$a" 2 1 up || fail "link 1 not up before: $(link_json "$a" 2 1)"
 	t0=$(now_ms)
 	blackhole "$a" wan0 on
+	# Polled (each poll takes a while in a VM), and as an event.
+	wait_for 10 state_is "$a" 2 1 down || fail "link 1 never went down: $(link_json "$a" 2 1)"
+	t1=$(now_ms)
 	wait_for 10 grep -q "link 1 changed: state down" "$mon" ||
-		fail "no down event: $(cat "$mon"); link 1: $(link_json "$a" 2 1); $(n "$a" ethtool -S vcmp0 | grep -E 'mon_|tx_drop'); $(tc -n "$a" -s filter show dev wan0 egress)"
-	t1=$(awk '/link 1 changed: state down/ { print $1; exit }' "$mon")
+		fail "no down event: $(cat "$mon")"
+	t2=$(awk '/link 1 changed: state down/ { print $1; exit }' "$mon")
 	down_ms=$((t1 - t0))
-	echo "link 1 down after ${down_ms} ms (probe interval ${probe} ms)"
+	echo "link 1 down after ${down_ms} ms by polling, event after $((t2 - t0)) ms (probe interval ${probe} ms)"
 	state_is "$a" 2 1 down || fail "state not down: $(link_json "$a" 2 1)"
 	state_is "$a" 2 2 up || fail "link 2 suffered: $(link_json "$a" 2 2)"
 	# About 2 intervals with data unacknowledged, 3 missed probes at most;
