@@ -18,6 +18,7 @@
 #include "compat.h"
 #include "device.h"
 #include "frag.h"
+#include "monitor.h"
 #include "pmtud.h"
 #include "send.h"
 #include "socket.h"
@@ -40,6 +41,7 @@ static int vcmp_open(struct net_device *dev)
 	vcmp_socket_publish(vdev, &socks);
 	/* Links may have come up on other paths while we were down. */
 	vcmp_pmtud_restart_all(vdev);
+	vcmp_monitor_restart_all(vdev);
 	return 0;
 }
 

@@ -90,8 +90,6 @@ static void vcmp_fec_tx_close(struct vcmp_peer *peer, struct vcmp_fec_tx *ft,
 			.link_id	= link->id,
 			.segment_id	= READ_ONCE(peer->segment),
 			.peer_seq	= (u32)atomic_inc_return(&peer->tx_peer_seq),
-			.link_seq	= (u32)atomic_inc_return(&link->tx_seq),
-			.tstamp		= vcmp_now_us(),
 			.fec_index	= fh.k + j,
 		};
 		vcmp_hdr_encode(&h, skb_push(skb, VCMP_HDR_LEN));

@@ -13,9 +13,22 @@
 #ifndef _VCMP_MONITOR_H
 #define _VCMP_MONITOR_H
 
+#include <linux/atomic.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 
 #include "linkmon.h"
+
+struct sk_buff;
+struct vcmp_dev;
+struct vcmp_hdr;
+struct vcmp_link;
+
+/* Timer period of a link's monitor while the device is up. */
+#define VCMP_MONITOR_TICK_MS	10
+/* Payload of PROBE and PROBE_ACK: probe id (32 bits), 32 reserved bits. */
+#define VCMP_PROBE_PAYLOAD_LEN	8
 
 /*
  * struct vcmp_link_view - what steering knows of a link
@@ -34,5 +47,50 @@ struct vcmp_link_view {
 	u32 loss_ppm;
 	u64 capacity_bps;
 };
+
+/*
+ * struct vcmp_monitor - measurement state of one link (link->mon)
+ * @lock: protects @lm, @probe_id, @rx_data, @fb_ns, @data_seen, @ticks
+ *	and @dead. Taken from softirq (timer, receive) and process context
+ *	(netlink), always with bottom halves disabled; innermost: nothing
+ *	is taken under it and nothing is sent while it is held
+ * @lm: the measurements and the state machine (linkmon.h)
+ * @timer: ticks every VCMP_MONITOR_TICK_MS while the device is up; shut
+ *	down (vcmp_monitor_stop()) before the link is freed
+ * @probe_id: id of the last PROBE sent
+ * @rx_data: DATA packets received since our last FEEDBACK
+ * @fb_ns: when our last FEEDBACK went out
+ * @data_seen: the last @tx_data_ns the timer gave to @lm
+ * @ticks: timer ticks, to refresh the view every few
+ * @dead: set when the link goes; nothing is armed or sent after it
+ * @echo: lock-free, written on receive, read on send: the peer's last
+ *	timestamp on this link (high 32 bits) and our clock (microseconds,
+ *	low bit forced to 1 so that 0 means "nothing yet") when it arrived
+ * @tx_data_ns: lock-free, WRITE_ONCE by the send path: when DATA was
+ *	last sent on the link (ktime_get_ns)
+ */
+struct vcmp_monitor {
+	spinlock_t lock;	/* see above */
+	struct vcmp_linkmon lm;
+	struct timer_list timer;
+	u32 probe_id;
+	u32 rx_data;
+	u64 fb_ns;
+	u64 data_seen;
+	unsigned int ticks;
+	bool dead;
+	atomic64_t echo;
+	u64 tx_data_ns;
+};
+
+void vcmp_monitor_init(struct vcmp_link *link);
+void vcmp_monitor_start(struct vcmp_link *link);
+void vcmp_monitor_stop(struct vcmp_link *link);
+void vcmp_monitor_restart_all(struct vcmp_dev *vdev);
+void vcmp_monitor_stamp(struct vcmp_link *link, struct sk_buff *skb);
+void vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
+		     struct sk_buff *skb);
+void vcmp_monitor_stats(struct vcmp_link *link,
+			struct vcmp_linkmon_stats *st);
 
 #endif /* _VCMP_MONITOR_H */

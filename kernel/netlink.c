@@ -35,6 +35,7 @@
 
 #include "crypto.h"
 #include "device.h"
+#include "monitor.h"
 #include "mtu.h"
 #include "netlink.h"
 #include "peer.h"
@@ -137,6 +138,14 @@ static const struct nla_policy vcmp_link_policy[VCMP_A_LINK_MAX + 1] = {
 		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
 	},
 	[VCMP_A_LINK_BANDWIDTH] = { .type = NLA_U32 },
+	[VCMP_A_LINK_STATE] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
+	[VCMP_A_LINK_STATS] = {
+		.type = NLA_REJECT,
+		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
+	},
 };
 
 static const struct nla_policy vcmp_sa_policy[VCMP_A_SA_MAX + 1] = {
@@ -704,15 +713,72 @@ static int vcmp_nl_put_addr(struct sk_buff *skb, int type,
 	return nla_put_in6_addr(skb, type, &sa->sin6.sin6_addr);
 }
 
+static_assert(VCMP_NL_LINK_INIT == (int)VCMP_LINK_INIT);
+static_assert(VCMP_NL_LINK_UP == (int)VCMP_LINK_UP);
+static_assert(VCMP_NL_LINK_DEGRADED == (int)VCMP_LINK_DEGRADED);
+static_assert(VCMP_NL_LINK_DOWN == (int)VCMP_LINK_DOWN);
+
+/* The measurements of a link, VCMP_A_LINK_STATS. */
+static int vcmp_nl_put_link_stats(struct sk_buff *skb,
+				  const struct vcmp_linkmon_stats *st)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, VCMP_A_LINK_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, VCMP_A_LINK_STATS_RTT_US, st->rtt_us) ||
+	    nla_put_u32(skb, VCMP_A_LINK_STATS_SRTT_US, st->srtt_us) ||
+	    nla_put_u32(skb, VCMP_A_LINK_STATS_RTTVAR_US, st->rttvar_us) ||
+	    nla_put_u32(skb, VCMP_A_LINK_STATS_MIN_RTT_US, st->min_rtt_us) ||
+	    nla_put_u32(skb, VCMP_A_LINK_STATS_JITTER_RX_US, st->jitter_rx_us) ||
+	    nla_put_u32(skb, VCMP_A_LINK_STATS_JITTER_TX_US, st->jitter_tx_us) ||
+	    nla_put_u32(skb, VCMP_A_LINK_STATS_LOSS_RX_PPM, st->loss_rx_ppm) ||
+	    nla_put_u32(skb, VCMP_A_LINK_STATS_LOSS_TX_PPM, st->loss_tx_ppm) ||
+	    nla_put_u64_64bit(skb, VCMP_A_LINK_STATS_RATE_RX_BPS,
+			      st->rate_rx_bps, VCMP_A_LINK_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_LINK_STATS_RATE_TX_BPS,
+			      st->rate_tx_bps, VCMP_A_LINK_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_LINK_STATS_CAPACITY_RX_BPS,
+			      st->capacity_rx_bps, VCMP_A_LINK_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_LINK_STATS_CAPACITY_TX_BPS,
+			      st->capacity_tx_bps, VCMP_A_LINK_STATS_PAD) ||
+	    nla_put_u8(skb, VCMP_A_LINK_STATS_QOE_VOICE,
+		       st->qoe[VCMP_QOE_VOICE].score) ||
+	    nla_put_u8(skb, VCMP_A_LINK_STATS_QOE_VIDEO,
+		       st->qoe[VCMP_QOE_VIDEO].score) ||
+	    nla_put_u8(skb, VCMP_A_LINK_STATS_QOE_TRANSACTIONAL,
+		       st->qoe[VCMP_QOE_TRANSACTIONAL].score) ||
+	    nla_put_u64_64bit(skb, VCMP_A_LINK_STATS_RX_PACKETS,
+			      st->rx_packets, VCMP_A_LINK_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_LINK_STATS_RX_DUPS,
+			      st->rx_dups, VCMP_A_LINK_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_LINK_STATS_RX_REORDERED,
+			      st->rx_reordered, VCMP_A_LINK_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_LINK_STATS_PROBES_SENT,
+			      st->probes_sent, VCMP_A_LINK_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_LINK_STATS_PROBES_ACKED,
+			      st->probes_acked, VCMP_A_LINK_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VCMP_A_LINK_STATS_SLOTS_MISSED,
+			      st->slots_missed, VCMP_A_LINK_STATS_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* The link nest of @link as attribute @type; @peer_id 0: left out. */
 static int vcmp_nl_put_link(struct sk_buff *skb, int type,
 			    struct vcmp_link *link, u32 peer_id)
 {
+	struct vcmp_linkmon_stats st;
 	union vcmp_sockaddr remote;
 	struct nlattr *nest;
 	__be16 port;
 
 	vcmp_link_get_remote(link, &remote);
+	vcmp_monitor_stats(link, &st);
 	port = remote.sa.sa_family == AF_INET ? remote.sin.sin_port :
 						remote.sin6.sin6_port;
 	nest = nla_nest_start(skb, type);
@@ -733,6 +799,8 @@ static int vcmp_nl_put_link(struct sk_buff *skb, int type,
 			vcmp_link_packet_mtu(link)) ||
 	    nla_put_u32(skb, VCMP_A_LINK_PATH_MTU, READ_ONCE(link->mtu)) ||
 	    nla_put_u8(skb, VCMP_A_LINK_PMTUD, vcmp_pmtud_phase(link)) ||
+	    nla_put_u8(skb, VCMP_A_LINK_STATE, st.state) ||
+	    vcmp_nl_put_link_stats(skb, &st) ||
 	    (link->bandwidth_kbps &&
 	     nla_put_u32(skb, VCMP_A_LINK_BANDWIDTH, link->bandwidth_kbps))) {
 		nla_nest_cancel(skb, nest);
@@ -947,9 +1015,13 @@ static size_t vcmp_nl_peer_size(struct vcmp_peer *peer)
 	const size_t link = nla_total_size(0) +		/* nest */
 		/* peer-id, ifindex, mtu, packet-mtu, path-mtu, bandwidth */
 		6 * nla_total_size(sizeof(u32)) +
-		2 * nla_total_size(sizeof(u8)) +	/* id, pmtud */
+		3 * nla_total_size(sizeof(u8)) +	/* id, pmtud, state */
 		2 * nla_total_size(sizeof(u16)) +	/* family, port */
-		2 * nla_total_size(sizeof(struct in6_addr));
+		2 * nla_total_size(sizeof(struct in6_addr)) +
+		nla_total_size(0) +			/* stats */
+		8 * nla_total_size(sizeof(u32)) +
+		3 * nla_total_size(sizeof(u8)) +
+		10 * nla_total_size_64bit(sizeof(u64));
 	const size_t sa = nla_total_size(0) +
 		2 * nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u8));
 	const size_t prefix = nla_total_size(0) + nla_total_size(sizeof(u16)) +
@@ -1080,7 +1152,7 @@ static void vcmp_nl_notify_link(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 }
 
 /**
- * vcmp_nl_link_changed - announce a change of @link's path MTU
+ * vcmp_nl_link_changed - announce a change of @link's path MTU or state
  * @vdev: the device
  * @peer: the link's peer
  * @link: the link

@@ -289,6 +289,7 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 	link->bandwidth_kbps = cfg->bandwidth_kbps;
 	seqlock_init(&link->endpoint_lock);
 	vcmp_pmtud_init(link);
+	vcmp_monitor_init(link);
 	kref_init(&link->refcount);
 	if (peer->suite == VCMP_SUITE_PLAIN)
 		hash_add_rcu(vdev->ep_hash, &link->ep_node,
@@ -297,6 +298,7 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 	peer->nlinks++;
 	vcmp_peer_update_mtu(peer);
 	vcmp_pmtud_start(link);
+	vcmp_monitor_start(link);
 	return 0;
 }
 
@@ -327,6 +329,7 @@ int vcmp_link_del(struct vcmp_peer *peer, u8 id, struct netlink_ext_ack *extack)
 	if (peer->suite == VCMP_SUITE_PLAIN)
 		hash_del_rcu(&link->ep_node);
 	vcmp_pmtud_stop(link);
+	vcmp_monitor_stop(link);
 	vcmp_link_put(link);
 	return 0;
 }
@@ -430,6 +433,7 @@ static void vcmp_peer_finish(struct vcmp_peer *peer)
 						 lockdep_is_held(&vdev->lock));
 		RCU_INIT_POINTER(peer->links[i], NULL);
 		vcmp_pmtud_stop(link);
+		vcmp_monitor_stop(link);
 		vcmp_link_put(link);
 	}
 	peer->nlinks = 0;

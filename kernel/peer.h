@@ -91,6 +91,7 @@ struct vcmp_link_cfg {
  *	immutable once published
  * @steer_free_ns: spray model: when the link's queue is empty (steer.h
  *	documents its lockless use)
+ * @mon: the link's measurements, probes and state (monitor.h)
  * @events: VCMP_LINK_EV_* bits for the device's MTU work, atomic bitops
  * @tx_seq: per-link sequence number of the last packet sent
  * @ep_node: plain peers only: in vdev->ep_hash by @remote, so that
@@ -112,6 +113,7 @@ struct vcmp_link {
 	struct vcmp_link_view view;
 	u32 bandwidth_kbps;
 	u64 steer_free_ns;
+	struct vcmp_monitor mon;
 	unsigned long events;
 	atomic_t tx_seq;
 	struct hlist_node ep_node;
@@ -121,6 +123,7 @@ struct vcmp_link {
 
 /* Bits of vcmp_link.events. */
 #define VCMP_LINK_EV_MTU	0	/* @mtu changed: recompute, announce */
+#define VCMP_LINK_EV_STATE	1	/* link state changed: announce */
 
 /*
  * struct vcmp_peer_cfg - netlink's view of a peer's settings

@@ -594,7 +594,8 @@ out:
 }
 
 /**
- * vcmp_pmtud_work - apply link MTU changes to their peers and announce them
+ * vcmp_pmtud_work - apply link MTU changes to their peers, announce them
+ * and link state changes (monitor.c)
  * @work: vdev->mtu_work
  *
  * Context: process; takes vdev->lock.
@@ -606,21 +607,28 @@ void vcmp_pmtud_work(struct work_struct *work)
 	struct vcmp_peer *peer;
 	struct vcmp_link *link;
 	unsigned int i, n;
+	bool mtu;
 
 	mutex_lock(&vdev->lock);
 	if (vdev->dead)
 		goto out;
 	list_for_each_entry(peer, &vdev->peer_list, list) {
 		n = 0;
+		mtu = false;
 		for (i = 0; i < peer->nlinks; i++) {
 			link = rcu_dereference_protected(peer->links[i],
 							 lockdep_is_held(&vdev->lock));
 			if (test_and_clear_bit(VCMP_LINK_EV_MTU, &link->events))
-				changed[n++] = link;
+				mtu = true;
+			else if (!test_and_clear_bit(VCMP_LINK_EV_STATE,
+						     &link->events))
+				continue;
+			/* One announcement says both. */
+			clear_bit(VCMP_LINK_EV_STATE, &link->events);
+			changed[n++] = link;
 		}
-		if (!n)
-			continue;
-		vcmp_peer_update_mtu(peer);
+		if (mtu)
+			vcmp_peer_update_mtu(peer);
 		for (i = 0; i < n; i++)
 			vcmp_nl_link_changed(vdev, peer, changed[i]);
 	}

@@ -21,6 +21,7 @@
 
 #include "device.h"
 #include "frag.h"
+#include "monitor.h"
 #include "mtu.h"
 #include "pmtud.h"
 #include "receive.h"
@@ -141,11 +142,11 @@ static void vcmp_rx_release(struct vcmp_dev *vdev, struct vcmp_skb_cb *cb)
 /*
  * The link a packet names, checked against the one its source matched
  * (plain peers); NAT rebinding for authenticated packets. Returns whether
- * there is one; with @pmtud, hands it the PMTU probe or answer.
+ * there is one; hands the packet to path MTU discovery (PMTU probes and
+ * answers) or to the link's monitor (everything else).
  */
 static bool vcmp_rx_find_link(struct vcmp_skb_cb *cb, struct sk_buff *skb,
-			      const struct vcmp_hdr *h, bool authenticated,
-			      bool pmtud)
+			      const struct vcmp_hdr *h, bool authenticated)
 {
 	struct vcmp_link *link;
 
@@ -155,8 +156,11 @@ static bool vcmp_rx_find_link(struct vcmp_skb_cb *cb, struct sk_buff *skb,
 		link = NULL;	/* plain: id and endpoint disagree */
 	if (link && authenticated)
 		vcmp_rx_update_endpoint(link, skb);
-	if (link && pmtud)
+	if (link && (h->type == VCMP_TYPE_PMTU_PROBE ||
+		     h->type == VCMP_TYPE_PMTU_ACK))
 		vcmp_pmtud_rx(link, h, skb);
+	else if (link)
+		vcmp_monitor_rx(link, h, skb);
 	rcu_read_unlock();
 	return link;
 }
@@ -277,14 +281,20 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 	int why;
 
 	__skb_queue_head_init(&rebuilt);
-	/* The data header check reads the inner version nibble too. */
-	if (!pskb_may_pull(skb, VCMP_OVERHEAD + 1) ||
+	/*
+	 * The data header check reads the inner version nibble too; other
+	 * packets (probes) may be shorter than that.
+	 */
+	if (!pskb_may_pull(skb, min_t(unsigned int, skb->len,
+				      VCMP_OVERHEAD + 1)) ||
 	    vcmp_hdr_decode(&h, skb->data, skb->len)) {
 		why = VCMP_STAT_RX_DROP_BAD_HEADER;
 		goto drop;
 	}
-	if (h.type == VCMP_TYPE_PMTU_PROBE || h.type == VCMP_TYPE_PMTU_ACK) {
-		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, true)) {
+	if (h.type == VCMP_TYPE_PMTU_PROBE || h.type == VCMP_TYPE_PMTU_ACK ||
+	    h.type == VCMP_TYPE_PROBE || h.type == VCMP_TYPE_PROBE_ACK ||
+	    h.type == VCMP_TYPE_FEEDBACK) {
+		if (!vcmp_rx_find_link(cb, skb, &h, authenticated)) {
 			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
 			goto drop;
 		}
@@ -293,7 +303,7 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 		return;
 	}
 	if (h.type == VCMP_TYPE_FEC_PARITY) {
-		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, false)) {
+		if (!vcmp_rx_find_link(cb, skb, &h, authenticated)) {
 			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
 			goto drop;
 		}
@@ -314,7 +324,7 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 		why = VCMP_STAT_RX_DROP_BAD_HEADER;
 		goto drop;
 	}
-	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, false)) {
+	if (!vcmp_rx_find_link(cb, skb, &h, authenticated)) {
 		why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
 		goto drop;
 	}

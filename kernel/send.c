@@ -21,6 +21,7 @@
 #include "device.h"
 #include "fec_tx.h"
 #include "frag.h"
+#include "monitor.h"
 #include "mtu.h"
 #include "pmtud.h"
 #include "send.h"
@@ -126,8 +127,6 @@ void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
 		.segment_id	= READ_ONCE(peer->segment),
 		.flags		= flags,
 		.peer_seq	= peer_seq,
-		.link_seq	= (u32)atomic_inc_return(&link->tx_seq),
-		.tstamp		= vcmp_now_us(),
 		.fec_index	= fec_index,
 	};
 
@@ -146,8 +145,10 @@ void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
  * vcmp_send_prepare - take what sending a VCMP packet on @link needs
  * @peer: the peer
  * @link: one of its links
- * @skb: the VCMP packet, skb->data at the VCMP header; VCMP_CB(skb)->df
- *	and ->frag* as wanted, the rest of the cb is overwritten
+ * @skb: the VCMP packet, skb->data at the VCMP header, writable;
+ *	VCMP_CB(skb)->df and ->frag* as wanted, the rest of the cb is
+ *	overwritten. Its link sequence number, timestamp and echo are
+ *	filled in here (monitor.c), except for PMTU probes and answers
  * @tag: if not NULL, receives the first VCMP_PMTUD_TAG_LEN bytes of the
  *	UDP payload the packet will have (ESP SPI and sequence number, or
  *	the plain VCMP header)
@@ -191,6 +192,8 @@ int vcmp_send_prepare(struct vcmp_peer *peer, struct vcmp_link *link,
 		return -VCMP_STAT_TX_DROP_NO_LINK;
 	}
 	vcmp_inflight_get(vdev);
+	/* Link sequence, timestamp and echo: as late as possible. */
+	vcmp_monitor_stamp(link, skb);
 	cb->sa = sa;
 	cb->seq = seq;
 	if (tag) {

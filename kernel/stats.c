@@ -77,6 +77,14 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_TX_BACKUP]		= "tx_backup",
 	[VCMP_STAT_STEER_FLOW_NEW]	= "steer_flow_new",
 	[VCMP_STAT_STEER_MOVES]		= "steer_moves",
+	[VCMP_STAT_MON_PROBE_TX]	= "mon_probe_tx",
+	[VCMP_STAT_MON_PROBE_RX]	= "mon_probe_rx",
+	[VCMP_STAT_MON_PROBE_ACK_TX]	= "mon_probe_ack_tx",
+	[VCMP_STAT_MON_PROBE_ACK_UNMATCHED] = "mon_probe_ack_unmatched",
+	[VCMP_STAT_MON_FEEDBACK_TX]	= "mon_feedback_tx",
+	[VCMP_STAT_MON_STATE_CHANGE]	= "mon_state_change",
+	[VCMP_STAT_RX_DROP_BAD_LINK_PROBE] = "rx_drop_bad_link_probe",
+	[VCMP_STAT_RX_DROP_BAD_FEEDBACK] = "rx_drop_bad_feedback",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {

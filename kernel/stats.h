@@ -86,6 +86,15 @@ enum vcmp_stat {
 	VCMP_STAT_TX_BACKUP,		/* packets sent on a backup link */
 	VCMP_STAT_STEER_FLOW_NEW,	/* flows given a link */
 	VCMP_STAT_STEER_MOVES,		/* flows moved to another link */
+	/* Link monitoring (monitor.c). */
+	VCMP_STAT_MON_PROBE_TX,		/* link probes sent */
+	VCMP_STAT_MON_PROBE_RX,		/* link probes received and answered */
+	VCMP_STAT_MON_PROBE_ACK_TX,	/* answers to the peer's probes */
+	VCMP_STAT_MON_PROBE_ACK_UNMATCHED, /* answers to no outstanding probe */
+	VCMP_STAT_MON_FEEDBACK_TX,	/* feedback reports sent */
+	VCMP_STAT_MON_STATE_CHANGE,	/* link state changes */
+	VCMP_STAT_RX_DROP_BAD_LINK_PROBE, /* malformed link probe or answer */
+	VCMP_STAT_RX_DROP_BAD_FEEDBACK,	/* malformed feedback report */
 	VCMP_STAT_COUNT
 };
 

@@ -8,6 +8,8 @@
  *                        datagram seen on an interface (--sniff)
  *   vcmpforge frag ...   plain-mode VCMP DATA fragments from a spoofed
  *                        source address and port, one or many (a flood)
+ *   vcmpforge ctl ...    plain-mode VCMP PROBE, PROBE_ACK or FEEDBACK
+ *                        packets, well formed or not
  *   vcmpforge ping ...   echo requests with DF that ignore the path MTU
  *                        (IP_PMTUDISC_PROBE), as "ping -M probe" of newer
  *                        iputils does; reports replies and the MTU of
@@ -964,6 +966,156 @@ static int cmd_frag(int argc, char **argv)
 	return 0;
 }
 
+/* --- ctl -------------------------------------------------------------------- */
+
+static void ctl_usage(FILE *f)
+{
+	fprintf(f,
+"usage: vcmpforge ctl --src ADDR:PORT --dst ADDR:PORT --type T [options]\n"
+"  Send --count plain-mode VCMP control packets (no data header) from the\n"
+"  spoofed source --src to --dst: a link PROBE, PROBE_ACK or FEEDBACK,\n"
+"  well formed or not, to test the receiver's link monitor.\n"
+"  --type T          probe, probe-ack, feedback or a type number 1-7\n"
+"  --link ID         VCMP link id (1)\n"
+"  --seq N           link sequence number of the first packet (1)\n"
+"  --echo N          set flag ECHO with echo value N\n"
+"  --payload HEX     the bytes after the VCMP header; default: a valid\n"
+"                    one for the type (probe id 1; an empty report)\n"
+"  --count N         packets to send (1)\n"
+"  --quiet           no summary line\n");
+}
+
+static int cmd_ctl(int argc, char **argv)
+{
+	enum { O_SRC = 1, O_DST, O_TYPE, O_LINK, O_SEQ, O_ECHO, O_PAYLOAD,
+	       O_COUNT, O_QUIET };
+	static const struct option lo[] = {
+		{ "src", required_argument, NULL, O_SRC },
+		{ "dst", required_argument, NULL, O_DST },
+		{ "type", required_argument, NULL, O_TYPE },
+		{ "link", required_argument, NULL, O_LINK },
+		{ "seq", required_argument, NULL, O_SEQ },
+		{ "echo", required_argument, NULL, O_ECHO },
+		{ "payload", required_argument, NULL, O_PAYLOAD },
+		{ "count", required_argument, NULL, O_COUNT },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static u8 pkt[PKT_MAX], payload[1024];
+	struct addr src, dst;
+	u16 sport = 0, dport = 0;
+	unsigned long link = 1, seq = 1, count = 1, k, fails = 0;
+	unsigned long type = 0, echo = 0;
+	bool have_src = false, have_dst = false, have_echo = false;
+	bool have_payload = false, quiet = false;
+	size_t npayload = 0, hl, ulen, total;
+	struct vcmp_hdr h;
+	int c, fd;
+	u8 *u, *v;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case O_SRC:
+			parse_endpoint("--src", optarg, &src, &sport);
+			have_src = true;
+			break;
+		case O_DST:
+			parse_endpoint("--dst", optarg, &dst, &dport);
+			have_dst = true;
+			break;
+		case O_TYPE:
+			if (!strcmp(optarg, "probe"))
+				type = VCMP_TYPE_PROBE;
+			else if (!strcmp(optarg, "probe-ack"))
+				type = VCMP_TYPE_PROBE_ACK;
+			else if (!strcmp(optarg, "feedback"))
+				type = VCMP_TYPE_FEEDBACK;
+			else
+				type = parse_num("--type", optarg, 1,
+						 VCMP_TYPE_MAX);
+			break;
+		case O_LINK:
+			link = parse_num("--link", optarg, 0, 255);
+			break;
+		case O_SEQ:
+			seq = parse_num("--seq", optarg, 0, U32_MAX);
+			break;
+		case O_ECHO:
+			echo = parse_num("--echo", optarg, 0, U32_MAX);
+			have_echo = true;
+			break;
+		case O_PAYLOAD:
+			npayload = parse_hex("--payload", optarg, payload,
+					     sizeof(payload));
+			have_payload = true;
+			break;
+		case O_COUNT:
+			count = parse_num("--count", optarg, 1, 100000000);
+			break;
+		case O_QUIET:
+			quiet = true;
+			break;
+		case 'h':
+			ctl_usage(stdout);
+			return 0;
+		default:
+			ctl_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		die("ctl: unexpected argument \"%s\"", argv[optind]);
+	if (!have_src || !have_dst || !type)
+		die("ctl: --src, --dst and --type are required");
+	same_family("--src and --dst", &src, &dst);
+	if (!have_payload) {
+		memset(payload, 0, sizeof(payload));
+		if (type == VCMP_TYPE_FEEDBACK) {
+			npayload = 24;	/* report version 1, all zero */
+			payload[0] = 1;
+		} else {
+			npayload = 8;	/* probe id 1, reserved 0 */
+			payload[3] = 1;
+		}
+	}
+	memset(&h, 0, sizeof(h));
+	h.type = (u8)type;
+	h.link_id = (u8)link;
+	if (have_echo) {
+		h.flags = VCMP_F_ECHO;
+		h.echo = (u32)echo;
+	}
+	hl = src.family == AF_INET ? IPV4_HDR : IPV6_HDR;
+	ulen = UDP_HDR + VCMP_HDR_LEN + npayload;
+	total = hl + ulen;
+	fd = raw_socket(src.family);
+	for (k = 0; k < count; k++) {
+		h.peer_seq = (u32)(seq + k);
+		h.link_seq = (u32)(seq + k);
+		h.tstamp = (u32)(now_ns() / 1000);
+		put_ip(pkt, &src, &dst, 17, ulen, false, (u16)k);
+		u = pkt + hl;
+		put_udp(u, sport, dport, ulen);
+		v = u + UDP_HDR;
+		vcmp_hdr_encode(&h, v);
+		memcpy(v + VCMP_HDR_LEN, payload, npayload);
+		vcmp_put_be16(u + 6, l4_csum(&src, &dst, 17, u, ulen) ?: 0xffff);
+		if (send_raw(fd, &dst, pkt, total))
+			fails++;
+	}
+	close(fd);
+	if (!quiet)
+		printf("ctl: sent %lu of %lu type-%lu packets, %zu payload bytes\n",
+		       count - fails, count, type, npayload);
+	if (fails) {
+		fprintf(stderr, "%s: ctl: %lu sends failed: %s\n", prog, fails,
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 /* --- ping ------------------------------------------------------------------- */
 
 static void ping_usage(FILE *f)
@@ -1180,8 +1332,9 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: vcmpforge icmp OPTIONS   forged ICMP frag-needed / packet too big\n"
 "       vcmpforge frag OPTIONS   forged plain VCMP DATA fragments\n"
+"       vcmpforge ctl OPTIONS    forged plain VCMP probes and feedback\n"
 "       vcmpforge ping OPTIONS   DF echo requests that ignore the path MTU\n"
-"       vcmpforge help [icmp|frag]\n");
+"       vcmpforge help [icmp|frag|ctl|ping]\n");
 }
 
 int main(int argc, char **argv)
@@ -1196,12 +1349,16 @@ int main(int argc, char **argv)
 		return cmd_frag(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ping"))
 		return cmd_ping(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ctl"))
+		return cmd_ctl(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		if (argc > 2 && !strcmp(argv[2], "icmp"))
 			icmp_usage(stdout);
 		else if (argc > 2 && !strcmp(argv[2], "frag"))
 			frag_usage(stdout);
+		else if (argc > 2 && !strcmp(argv[2], "ctl"))
+			ctl_usage(stdout);
 		else if (argc > 2 && !strcmp(argv[2], "ping"))
 			ping_usage(stdout);
 		else

@@ -455,6 +455,19 @@ void format_prefix(const struct vprefix *p, char *buf, size_t size)
 	snprintf(buf, size, "%s/%u", a, p->cidr);
 }
 
+/* Name of a link state (enum vcmp_nl_link_state). */
+const char *link_state_name(unsigned int state)
+{
+	static const char *const names[] = {
+		[VCMP_NL_LINK_INIT] = "init",
+		[VCMP_NL_LINK_UP] = "up",
+		[VCMP_NL_LINK_DEGRADED] = "degraded",
+		[VCMP_NL_LINK_DOWN] = "down",
+	};
+
+	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
+}
+
 /* Name of a path MTU discovery state (enum vcmp_nl_pmtud). */
 const char *pmtud_name(unsigned int state)
 {
@@ -622,7 +635,80 @@ static struct nla_policy link_policy[VCMP_A_LINK_MAX + 1] = {
 	[VCMP_A_LINK_PATH_MTU] = { .type = NLA_U32 },
 	[VCMP_A_LINK_PMTUD] = { .type = NLA_U8 },
 	[VCMP_A_LINK_BANDWIDTH] = { .type = NLA_U32 },
+	[VCMP_A_LINK_STATE] = { .type = NLA_U8 },
+	[VCMP_A_LINK_STATS] = { .type = NLA_NESTED },
 };
+
+static struct nla_policy link_stats_policy[VCMP_A_LINK_STATS_MAX + 1] = {
+	[VCMP_A_LINK_STATS_RTT_US] = { .type = NLA_U32 },
+	[VCMP_A_LINK_STATS_SRTT_US] = { .type = NLA_U32 },
+	[VCMP_A_LINK_STATS_RTTVAR_US] = { .type = NLA_U32 },
+	[VCMP_A_LINK_STATS_MIN_RTT_US] = { .type = NLA_U32 },
+	[VCMP_A_LINK_STATS_JITTER_RX_US] = { .type = NLA_U32 },
+	[VCMP_A_LINK_STATS_JITTER_TX_US] = { .type = NLA_U32 },
+	[VCMP_A_LINK_STATS_LOSS_RX_PPM] = { .type = NLA_U32 },
+	[VCMP_A_LINK_STATS_LOSS_TX_PPM] = { .type = NLA_U32 },
+	[VCMP_A_LINK_STATS_RATE_RX_BPS] = { .type = NLA_U64 },
+	[VCMP_A_LINK_STATS_RATE_TX_BPS] = { .type = NLA_U64 },
+	[VCMP_A_LINK_STATS_CAPACITY_RX_BPS] = { .type = NLA_U64 },
+	[VCMP_A_LINK_STATS_CAPACITY_TX_BPS] = { .type = NLA_U64 },
+	[VCMP_A_LINK_STATS_QOE_VOICE] = { .type = NLA_U8 },
+	[VCMP_A_LINK_STATS_QOE_VIDEO] = { .type = NLA_U8 },
+	[VCMP_A_LINK_STATS_QOE_TRANSACTIONAL] = { .type = NLA_U8 },
+	[VCMP_A_LINK_STATS_RX_PACKETS] = { .type = NLA_U64 },
+	[VCMP_A_LINK_STATS_RX_DUPS] = { .type = NLA_U64 },
+	[VCMP_A_LINK_STATS_RX_REORDERED] = { .type = NLA_U64 },
+	[VCMP_A_LINK_STATS_PROBES_SENT] = { .type = NLA_U64 },
+	[VCMP_A_LINK_STATS_PROBES_ACKED] = { .type = NLA_U64 },
+	[VCMP_A_LINK_STATS_SLOTS_MISSED] = { .type = NLA_U64 },
+};
+
+static uint32_t get_u32_or0(struct nlattr *a)
+{
+	return a ? nla_get_u32(a) : 0;
+}
+
+static uint64_t get_u64_or0(struct nlattr *a)
+{
+	return a ? nla_get_u64(a) : 0;
+}
+
+static uint8_t get_u8_or0(struct nlattr *a)
+{
+	return a ? nla_get_u8(a) : 0;
+}
+
+static int parse_link_stats(struct nlattr *nest, struct vlink_stats *s)
+{
+	struct nlattr *tb[VCMP_A_LINK_STATS_MAX + 1];
+
+	if (nla_parse_nested(tb, VCMP_A_LINK_STATS_MAX, nest,
+			     link_stats_policy) < 0)
+		return -EBADMSG;
+	s->rtt_us = get_u32_or0(tb[VCMP_A_LINK_STATS_RTT_US]);
+	s->srtt_us = get_u32_or0(tb[VCMP_A_LINK_STATS_SRTT_US]);
+	s->rttvar_us = get_u32_or0(tb[VCMP_A_LINK_STATS_RTTVAR_US]);
+	s->min_rtt_us = get_u32_or0(tb[VCMP_A_LINK_STATS_MIN_RTT_US]);
+	s->jitter_rx_us = get_u32_or0(tb[VCMP_A_LINK_STATS_JITTER_RX_US]);
+	s->jitter_tx_us = get_u32_or0(tb[VCMP_A_LINK_STATS_JITTER_TX_US]);
+	s->loss_rx_ppm = get_u32_or0(tb[VCMP_A_LINK_STATS_LOSS_RX_PPM]);
+	s->loss_tx_ppm = get_u32_or0(tb[VCMP_A_LINK_STATS_LOSS_TX_PPM]);
+	s->rate_rx_bps = get_u64_or0(tb[VCMP_A_LINK_STATS_RATE_RX_BPS]);
+	s->rate_tx_bps = get_u64_or0(tb[VCMP_A_LINK_STATS_RATE_TX_BPS]);
+	s->capacity_rx_bps = get_u64_or0(tb[VCMP_A_LINK_STATS_CAPACITY_RX_BPS]);
+	s->capacity_tx_bps = get_u64_or0(tb[VCMP_A_LINK_STATS_CAPACITY_TX_BPS]);
+	s->qoe_voice = get_u8_or0(tb[VCMP_A_LINK_STATS_QOE_VOICE]);
+	s->qoe_video = get_u8_or0(tb[VCMP_A_LINK_STATS_QOE_VIDEO]);
+	s->qoe_transactional =
+		get_u8_or0(tb[VCMP_A_LINK_STATS_QOE_TRANSACTIONAL]);
+	s->rx_packets = get_u64_or0(tb[VCMP_A_LINK_STATS_RX_PACKETS]);
+	s->rx_dups = get_u64_or0(tb[VCMP_A_LINK_STATS_RX_DUPS]);
+	s->rx_reordered = get_u64_or0(tb[VCMP_A_LINK_STATS_RX_REORDERED]);
+	s->probes_sent = get_u64_or0(tb[VCMP_A_LINK_STATS_PROBES_SENT]);
+	s->probes_acked = get_u64_or0(tb[VCMP_A_LINK_STATS_PROBES_ACKED]);
+	s->slots_missed = get_u64_or0(tb[VCMP_A_LINK_STATS_SLOTS_MISSED]);
+	return 0;
+}
 
 static struct nla_policy sa_policy[VCMP_A_SA_MAX + 1] = {
 	[VCMP_A_SA_PEER_ID] = { .type = NLA_U32 },
@@ -687,6 +773,15 @@ int parse_link_nest(struct nlattr *nest, uint32_t *peer_id,
 	if (tb[VCMP_A_LINK_PMTUD]) {
 		link->pmtud = nla_get_u8(tb[VCMP_A_LINK_PMTUD]);
 		link->has_pmtud = true;
+	}
+	if (tb[VCMP_A_LINK_STATE]) {
+		link->state = nla_get_u8(tb[VCMP_A_LINK_STATE]);
+		link->has_state = true;
+	}
+	if (tb[VCMP_A_LINK_STATS]) {
+		if (parse_link_stats(tb[VCMP_A_LINK_STATS], &link->stats))
+			return -EBADMSG;
+		link->has_stats = true;
 	}
 	return 0;
 }
@@ -788,6 +883,43 @@ int parse_peer_nest(struct nlattr *nest, struct vpeers *peers)
 
 /* --- output ------------------------------------------------------------------ */
 
+/* Loss in percent with two decimals, from parts per million. */
+static void format_ppm(uint32_t ppm, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%02u%%", ppm / 10000, ppm / 100 % 100);
+}
+
+void print_link_stats_text(const struct vlink *link, const char *indent)
+{
+	const struct vlink_stats *s = &link->stats;
+	char rx[16], tx[16];
+
+	if (link->has_state)
+		printf("%sstate: %s\n", indent, link_state_name(link->state));
+	if (!link->has_stats)
+		return;
+	format_ppm(s->loss_rx_ppm, rx, sizeof(rx));
+	format_ppm(s->loss_tx_ppm, tx, sizeof(tx));
+	printf("%srtt: %u.%03u ms (last %u.%03u, var %u.%03u, min %u.%03u)\n",
+	       indent, s->srtt_us / 1000, s->srtt_us % 1000,
+	       s->rtt_us / 1000, s->rtt_us % 1000,
+	       s->rttvar_us / 1000, s->rttvar_us % 1000,
+	       s->min_rtt_us / 1000, s->min_rtt_us % 1000);
+	printf("%sloss: rx %s tx %s, jitter: rx %u.%03u ms tx %u.%03u ms\n",
+	       indent, rx, tx, s->jitter_rx_us / 1000, s->jitter_rx_us % 1000,
+	       s->jitter_tx_us / 1000, s->jitter_tx_us % 1000);
+	printf("%srate: rx %llu bit/s tx %llu bit/s, capacity: rx %llu bit/s tx %llu bit/s\n",
+	       indent, (unsigned long long)s->rate_rx_bps,
+	       (unsigned long long)s->rate_tx_bps,
+	       (unsigned long long)s->capacity_rx_bps,
+	       (unsigned long long)s->capacity_tx_bps);
+	printf("%sqoe: voice %u video %u transactional %u, probes: sent %llu acked %llu, missed slots %llu\n",
+	       indent, s->qoe_voice, s->qoe_video, s->qoe_transactional,
+	       (unsigned long long)s->probes_sent,
+	       (unsigned long long)s->probes_acked,
+	       (unsigned long long)s->slots_missed);
+}
+
 void print_peer_text(const struct vpeer *peer)
 {
 	char buf[256];
@@ -815,6 +947,7 @@ void print_peer_text(const struct vpeer *peer)
 			       peer->links[i].path_mtu,
 			       pmtud_name(peer->links[i].pmtud),
 			       peer->links[i].packet_mtu);
+		print_link_stats_text(&peer->links[i], "    ");
 	}
 	for (k = 0; k < peer->nsas; k++)
 		printf("  sa: 0x%08x %s\n", peer->sas[k].spi,
@@ -850,6 +983,38 @@ void print_link_json(struct json *j, const char *key, const struct vlink *link)
 		json_uint(j, "path_mtu", link->path_mtu);
 	if (link->has_pmtud)
 		json_str(j, "pmtud", pmtud_name(link->pmtud));
+	if (link->has_state)
+		json_str(j, "state", link_state_name(link->state));
+	if (link->has_stats) {
+		const struct vlink_stats *s = &link->stats;
+
+		json_obj_begin(j, "stats");
+		json_uint(j, "rtt_us", s->rtt_us);
+		json_uint(j, "srtt_us", s->srtt_us);
+		json_uint(j, "rttvar_us", s->rttvar_us);
+		json_uint(j, "min_rtt_us", s->min_rtt_us);
+		json_uint(j, "jitter_rx_us", s->jitter_rx_us);
+		json_uint(j, "jitter_tx_us", s->jitter_tx_us);
+		json_uint(j, "loss_rx_ppm", s->loss_rx_ppm);
+		json_uint(j, "loss_tx_ppm", s->loss_tx_ppm);
+		json_uint(j, "rate_rx_bps", s->rate_rx_bps);
+		json_uint(j, "rate_tx_bps", s->rate_tx_bps);
+		json_uint(j, "capacity_rx_bps", s->capacity_rx_bps);
+		json_uint(j, "capacity_tx_bps", s->capacity_tx_bps);
+		json_uint(j, "rx_packets", s->rx_packets);
+		json_uint(j, "rx_dups", s->rx_dups);
+		json_uint(j, "rx_reordered", s->rx_reordered);
+		json_uint(j, "probes_sent", s->probes_sent);
+		json_uint(j, "probes_acked", s->probes_acked);
+		json_uint(j, "slots_missed", s->slots_missed);
+		/* Last: scripts cut a link's object at its first '}'. */
+		json_obj_begin(j, "qoe");
+		json_uint(j, "voice", s->qoe_voice);
+		json_uint(j, "video", s->qoe_video);
+		json_uint(j, "transactional", s->qoe_transactional);
+		json_obj_end(j);
+		json_obj_end(j);
+	}
 	json_obj_end(j);
 }
 

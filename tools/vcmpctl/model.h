@@ -32,6 +32,18 @@ struct vprefix {
 	uint8_t cidr;
 };
 
+/* Measurements of a link (VCMP_A_LINK_STATS), replies only. */
+struct vlink_stats {
+	uint32_t rtt_us, srtt_us, rttvar_us, min_rtt_us;
+	uint32_t jitter_rx_us, jitter_tx_us;
+	uint32_t loss_rx_ppm, loss_tx_ppm;
+	uint64_t rate_rx_bps, rate_tx_bps;
+	uint64_t capacity_rx_bps, capacity_tx_bps;
+	uint8_t qoe_voice, qoe_video, qoe_transactional;
+	uint64_t rx_packets, rx_dups, rx_reordered;
+	uint64_t probes_sent, probes_acked, slots_missed;
+};
+
 /* A link; port 0 means the device's port. */
 struct vlink {
 	uint8_t id;
@@ -46,6 +58,10 @@ struct vlink {
 	uint32_t path_mtu;	/* replies: underlay MTU in use */
 	bool has_pmtud;
 	uint8_t pmtud;		/* replies: enum vcmp_nl_pmtud */
+	bool has_state;
+	uint8_t state;		/* replies: enum vcmp_nl_link_state */
+	bool has_stats;
+	struct vlink_stats stats;	/* replies */
 };
 
 /* An SA; the key only when read from the command line or a file. */
@@ -129,6 +145,7 @@ void format_endpoint(const struct vaddr *addr, uint16_t port, char *buf,
 void format_prefix(const struct vprefix *p, char *buf, size_t size);
 /* "remote ENDPOINT [local ADDR] [dev IFNAME]", as parse_link() reads. */
 const char *pmtud_name(unsigned int state);
+const char *link_state_name(unsigned int state);
 void format_link(const struct vlink *link, char *buf, size_t size);
 
 /* Netlink: the peer, link and SA nests of requests. */
@@ -151,6 +168,7 @@ int parse_sa_nest(struct nlattr *nest, uint32_t *peer_id, struct vsa *sa);
 
 /* Output. */
 void print_peer_text(const struct vpeer *peer);
+void print_link_stats_text(const struct vlink *link, const char *indent);
 void print_peer_json(struct json *j, const struct vpeer *peer);
 void print_link_json(struct json *j, const char *key, const struct vlink *link);
 

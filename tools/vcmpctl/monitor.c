@@ -97,8 +97,9 @@ static void event_text(const struct event *e)
 		}
 		break;
 	case VCMP_CMD_LINK_CHANGE_NTF:
-		printf("peer %u link %u %s: path mtu %u (pmtud %s), packet mtu %u",
+		printf("peer %u link %u %s: state %s, path mtu %u (pmtud %s), packet mtu %u",
 		       e->peer_id, e->link.id, event_verb(e->cmd),
+		       link_state_name(e->link.state),
 		       e->link.path_mtu, pmtud_name(e->link.pmtud),
 		       e->link.packet_mtu);
 		break;

@@ -120,6 +120,14 @@ enum vcmp_nl_pmtud {
 	VCMP_NL_PMTUD_FLOOR,		/* nothing answered: at the floor */
 };
 
+/* State of a link as its monitor sees it (VCMP_A_LINK_STATE). */
+enum vcmp_nl_link_state {
+	VCMP_NL_LINK_INIT,		/* nothing heard from the peer yet */
+	VCMP_NL_LINK_UP,		/* probes and data acknowledged */
+	VCMP_NL_LINK_DEGRADED,		/* up, but QoE critical */
+	VCMP_NL_LINK_DOWN,		/* probes or data unacknowledged */
+};
+
 /* One underlay path to a peer. */
 enum {
 	VCMP_A_LINK_PEER_ID = 1,	/* u32, non-zero */
@@ -134,9 +142,45 @@ enum {
 	VCMP_A_LINK_PATH_MTU,		/* u32, replies: underlay MTU in use */
 	VCMP_A_LINK_PMTUD,		/* u8, replies: enum vcmp_nl_pmtud */
 	VCMP_A_LINK_BANDWIDTH,		/* u32, kbit/s to the peer, 0: unknown */
+	VCMP_A_LINK_STATE,		/* u8, replies: enum vcmp_nl_link_state */
+	VCMP_A_LINK_STATS,		/* nest, replies: VCMP_A_LINK_STATS_* */
 
 	__VCMP_A_LINK_MAX,
 	VCMP_A_LINK_MAX = (__VCMP_A_LINK_MAX - 1)
+};
+
+/*
+ * Measurements of a link (VCMP_A_LINK_STATS), replies only. "rx" is the
+ * direction peer -> us (measured here), "tx" us -> peer (the peer's
+ * FEEDBACK reports). Times in microseconds, loss in parts per million,
+ * rates in bit/s, QoE scores 0 (critical) to 10 (good).
+ */
+enum {
+	VCMP_A_LINK_STATS_PAD = 1,		/* padding of u64 attributes */
+	VCMP_A_LINK_STATS_RTT_US,		/* u32, last RTT sample */
+	VCMP_A_LINK_STATS_SRTT_US,		/* u32, smoothed RTT (RFC 6298) */
+	VCMP_A_LINK_STATS_RTTVAR_US,		/* u32, RTT variation */
+	VCMP_A_LINK_STATS_MIN_RTT_US,		/* u32, minimum over 10 s */
+	VCMP_A_LINK_STATS_JITTER_RX_US,		/* u32, RFC 3550 jitter */
+	VCMP_A_LINK_STATS_JITTER_TX_US,		/* u32 */
+	VCMP_A_LINK_STATS_LOSS_RX_PPM,		/* u32 */
+	VCMP_A_LINK_STATS_LOSS_TX_PPM,		/* u32 */
+	VCMP_A_LINK_STATS_RATE_RX_BPS,		/* u64, delivery rate */
+	VCMP_A_LINK_STATS_RATE_TX_BPS,		/* u64 */
+	VCMP_A_LINK_STATS_CAPACITY_RX_BPS,	/* u64, capacity estimate */
+	VCMP_A_LINK_STATS_CAPACITY_TX_BPS,	/* u64 */
+	VCMP_A_LINK_STATS_QOE_VOICE,		/* u8, 0-10 */
+	VCMP_A_LINK_STATS_QOE_VIDEO,		/* u8, 0-10 */
+	VCMP_A_LINK_STATS_QOE_TRANSACTIONAL,	/* u8, 0-10 */
+	VCMP_A_LINK_STATS_RX_PACKETS,		/* u64, packets measured */
+	VCMP_A_LINK_STATS_RX_DUPS,		/* u64, duplicate link seqs */
+	VCMP_A_LINK_STATS_RX_REORDERED,		/* u64, out of order */
+	VCMP_A_LINK_STATS_PROBES_SENT,		/* u64 */
+	VCMP_A_LINK_STATS_PROBES_ACKED,		/* u64 */
+	VCMP_A_LINK_STATS_SLOTS_MISSED,		/* u64, unacknowledged slots */
+
+	__VCMP_A_LINK_STATS_MAX,
+	VCMP_A_LINK_STATS_MAX = (__VCMP_A_LINK_STATS_MAX - 1)
 };
 
 /* A security association (one key, one direction, one peer). */
@@ -263,7 +307,7 @@ enum vcmp_cmd {
 	VCMP_CMD_LINK_DEL_NTF,
 	VCMP_CMD_SA_NEW_NTF,
 	VCMP_CMD_SA_DEL_NTF,
-	VCMP_CMD_LINK_CHANGE_NTF,	/* path MTU of a link changed */
+	VCMP_CMD_LINK_CHANGE_NTF,	/* path MTU or state of a link changed */
 	VCMP_CMD_CLASS_SET,
 	VCMP_CMD_CLASS_DEL,
 	VCMP_CMD_CLASS_GET,
