@@ -7,10 +7,11 @@
 # most 0.1%; without FEC it loses about 3% (the same path, so the test can
 # tell). On a clean link, FEC-mode traffic carries no parity at all.
 #
-# FEC-mode traffic: until traffic classes select it, the fec_all module
-# parameter puts all traffic in FEC mode. The loss FEC sizes its groups
-# for is the link's measured loss (link monitoring), at least
-# fec_min_loss_ppm: the lossy cases set that to the netem rate.
+# FEC-mode traffic: a's default class (0) in mode fec. FEC sizes its
+# groups for the link's measured loss (link monitoring: probes, feedback)
+# or, at least, fec_min_loss_ppm: the adaptive cases leave that at 0 and
+# warm the link up first so that the loss is measured, one case sets it
+# to the netem rate instead.
 #
 #   site-a (vcmp0 10.0.0.1) --wan-- router (netem loss on wan-b) --wan-- site-b (vcmp0 10.0.0.2)
 # shellcheck source=lib.sh disable=SC2154,SC2317 # a, r, b: set by lib.sh; cases run through run_case
@@ -37,7 +38,7 @@ params() {
 }
 
 reset_params() {
-	params fec_all=0 fec_min_loss_ppm=0 fec_target_ppm=100 fec_k_max=10 \
+	params fec_min_loss_ppm=0 fec_target_ppm=100 fec_k_max=10 \
 		fec_tx_hold_ms=15 fec_rx_hold_ms=100 fec_rx_groups=16
 }
 
@@ -81,6 +82,24 @@ sites() {
 	n "$a" "$VCMPCTL" sa add vcmp0 2 0x01000002 in key "$kb"
 }
 
+# fec_class: a sends everything in FEC mode.
+fec_class() {
+	n "$a" "$VCMPCTL" class set vcmp0 0 mode fec
+}
+
+# measured_loss: the loss a's link 1 measured, ppm, both directions.
+measured_loss() {
+	n "$a" "$VCMPCTL" -j show vcmp0 | grep -o '"loss_[rt]x_ppm": *[0-9]*' |
+		tr '\n' ' '
+}
+
+# warm_up: 2000 packets (not counted) so that the link's loss is measured.
+warm_up() {
+	n "$a" "$UDPSEQ" send 10.0.0.2 5009 "$(scale 2000 400)" "$PPS" 200 >/dev/null
+	sleep 1
+	echo "# measured after warm-up: $(measured_loss)"
+}
+
 # stream: COUNT datagrams a -> b; sets got, lost, dup from udpseq.
 stream() {
 	local out=$_state/udpseq.out
@@ -107,19 +126,31 @@ counters() {
 	echo
 }
 
+# test_fec_lossy SUITE adaptive|floor
 test_fec_lossy() {
 	local suite=$1 data parity rebuilt
 	trap reset_params EXIT
 	reset_params
 	sites "$suite" "$LOSS"
-	params fec_all=1 fec_min_loss_ppm=$((LOSS * 10000))
+	fec_class
+	if [ "$2" = floor ]; then
+		params fec_min_loss_ppm=$((LOSS * 10000))
+	else
+		warm_up
+	fi
+	local data0 parity0 rebuilt0
+	data0=$(stat_of "$a" vcmp0 fec_tx_data)
+	parity0=$(stat_of "$a" vcmp0 fec_tx_parity)
+	rebuilt0=$(stat_of "$b" vcmp0 fec_rx_rebuilt)
 	stream
 	echo "# a: $(counters "$a" fec_tx_groups fec_tx_data fec_tx_parity fec_tx_early fec_tx_clean fec_tx_unprotected)"
 	echo "# b: $(counters "$b" fec_rx_parity fec_rx_rebuilt fec_rx_drop_dup fec_rx_drop_bad fec_rx_timeout fec_rx_evict fec_rx_unrecovered fec_rx_nomem)"
-	data=$(stat_of "$a" vcmp0 fec_tx_data)
-	parity=$(stat_of "$a" vcmp0 fec_tx_parity)
-	rebuilt=$(stat_of "$b" vcmp0 fec_rx_rebuilt)
+	data=$(( $(stat_of "$a" vcmp0 fec_tx_data) - data0 ))
+	parity=$(( $(stat_of "$a" vcmp0 fec_tx_parity) - parity0 ))
+	rebuilt=$(( $(stat_of "$b" vcmp0 fec_rx_rebuilt) - rebuilt0 ))
+	echo "# measured: $(measured_loss)"
 	echo "# inner loss $lost of $COUNT ($((lost * 100000 / COUNT)) per 100k), parity overhead $parity/$data ($((parity * 1000 / data)) per mille), rebuilt $rebuilt"
+	# Packets the monitor sends (probes, feedback) are not in the count.
 	[ "$data" -ge "$COUNT" ] || fail "only $data of $COUNT packets went in FEC groups"
 	[ "$rebuilt" -gt 0 ] || fail "nothing rebuilt"
 	[ $((lost * 1000)) -le "$COUNT" ] || fail "inner loss $lost of $COUNT is over 0.1%"
@@ -142,20 +173,23 @@ test_fec_clean() {
 	trap reset_params EXIT
 	reset_params
 	sites plain 0
-	params fec_all=1
+	fec_class
+	warm_up
 	stream
 	echo "# a: $(counters "$a" fec_tx_groups fec_tx_data fec_tx_parity fec_tx_clean)"
+	echo "# measured: $(measured_loss)"
 	expect_eq "parity on a clean link" "$(stat_of "$a" vcmp0 fec_tx_parity)" 0
 	expect_eq "groups on a clean link" "$(stat_of "$a" vcmp0 fec_tx_groups)" 0
-	[ "$(stat_of "$a" vcmp0 fec_tx_clean)" -ge "$COUNT" ] ||
+	[ "$(stat_of "$a" vcmp0 fec_tx_clean)" -ge $((COUNT + $(scale 2000 400))) ] ||
 		fail "FEC-mode packets not counted as clean"
 	expect_eq "lost on a clean link" "$lost" 0
 }
 
 vcmp_load
-ktap_plan 4
-run_case "FEC, 3% loss, plain: inner loss <= 0.1%, packets rebuilt" test_fec_lossy plain
-run_case "FEC, 3% loss, aes-gcm-128: inner loss <= 0.1%, packets rebuilt" test_fec_lossy aes-gcm-128
+ktap_plan 5
+run_case "FEC, 3% loss measured, plain: inner loss <= 0.1%, packets rebuilt" test_fec_lossy plain adaptive
+run_case "FEC, 3% loss measured, aes-gcm-128: inner loss <= 0.1%, packets rebuilt" test_fec_lossy aes-gcm-128 adaptive
+run_case "FEC, 3% loss configured (fec_min_loss_ppm), plain: inner loss <= 0.1%" test_fec_lossy plain floor
 run_case "no FEC, 3% loss: the stream loses over 1%" test_no_fec_lossy
 run_case "FEC on a clean link: no parity" test_fec_clean
 ktap_finish
