@@ -422,6 +422,8 @@ void vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 		}
 		break;
 	case VCMP_TYPE_DATA:
+	case VCMP_TYPE_FEC_PARITY:
+		/* Parity takes link sequence numbers too: not a loss. */
 		break;
 	default:
 		return;
