@@ -751,3 +751,53 @@ int vcmp_fec_choose(u32 loss_ppm, u32 target_ppm, unsigned int k_max,
 	*m = fm;
 	return -ERANGE;
 }
+
+/**
+ * vcmp_fec_hdr_encode() - write the FEC header of a parity packet
+ * @h: the header; @h->k offsets are written
+ * @out: vcmp_fec_hdr_len(@h->k) bytes
+ */
+void vcmp_fec_hdr_encode(const struct vcmp_fec_parity_hdr *h, u8 *out)
+{
+	out[0] = h->k;
+	out[1] = h->j;
+	out[2] = h->m;
+	out[3] = 0;
+	vcmp_put_be32(out + 4, h->start);
+	memcpy(out + VCMP_FEC_HDR_LEN, h->offset, h->k);
+}
+
+/**
+ * vcmp_fec_hdr_decode() - parse and check the FEC header of a parity packet
+ * @h: filled in on success; unspecified on failure
+ * @in: the parity packet's payload, after the VCMP header
+ * @len: bytes at @in, the header and the parity symbol after it
+ *
+ * Return: the header's length (the parity symbol follows), or -EINVAL
+ * when @k, @j, @m, the reserved byte or the offsets are out of range, or
+ * no parity symbol of at least VCMP_FEC_LEN_BYTES + 1 bytes follows.
+ */
+int vcmp_fec_hdr_decode(struct vcmp_fec_parity_hdr *h, const u8 *in,
+			unsigned int len)
+{
+	unsigned int i, hl;
+
+	if (len < VCMP_FEC_HDR_LEN)
+		return -EINVAL;
+	h->k = in[0];
+	h->j = in[1];
+	h->m = in[2];
+	if (!h->k || h->k > VCMP_FEC_MAX_K || !h->m ||
+	    h->m > VCMP_FEC_MAX_M || h->j >= h->m || in[3])
+		return -EINVAL;
+	hl = vcmp_fec_hdr_len(h->k);
+	if (len < hl + VCMP_FEC_LEN_BYTES + 1)
+		return -EINVAL;
+	h->start = vcmp_get_be32(in + 4);
+	for (i = 0; i < h->k; i++) {
+		h->offset[i] = in[VCMP_FEC_HDR_LEN + i];
+		if (i ? h->offset[i] <= h->offset[i - 1] : h->offset[i] != 0)
+			return -EINVAL;
+	}
+	return hl;
+}

@@ -187,4 +187,48 @@ int vcmp_fec_min_parity(unsigned int k, u32 loss_ppm, u32 target_ppm);
 int vcmp_fec_choose(u32 loss_ppm, u32 target_ppm, unsigned int k_max,
 		    unsigned int *k, unsigned int *m);
 
+/*
+ * The FEC header, at the start of the payload of every FEC_PARITY packet
+ * (after the VCMP header; Documentation/wire-format.rst, "FEC groups"):
+ *
+ *	byte 0		k: data packets the parity covers (1-VCMP_FEC_MAX_K)
+ *	byte 1		j: which parity of the group this is (< m)
+ *	byte 2		m: parity packets of the group (1-VCMP_FEC_MAX_M)
+ *	byte 3		reserved, 0
+ *	bytes 4-7	start: peer sequence number of the group's first data
+ *			packet, big-endian
+ *	bytes 8-(8+k-1)	the FEC index of each data packet, in symbol order:
+ *			data packet i is the one with peer sequence number
+ *			start + offset[i]; offset[0] = 0, strictly increasing
+ *
+ * and then the parity symbol itself, VCMP_FEC_PARITY_LEN() bytes.
+ */
+#define VCMP_FEC_HDR_LEN	8	/* without the k offsets */
+
+/*
+ * struct vcmp_fec_parity_hdr - the FEC header of a parity packet
+ * @k: data packets covered
+ * @j: parity index
+ * @m: parity packets in the group
+ * @start: peer sequence number of the first data packet
+ * @offset: FEC index (peer sequence - @start) of each data packet
+ */
+struct vcmp_fec_parity_hdr {
+	u8 k;
+	u8 j;
+	u8 m;
+	u32 start;
+	u8 offset[VCMP_FEC_MAX_K];
+};
+
+/* Bytes the FEC header of a parity covering @k data packets takes. */
+static inline unsigned int vcmp_fec_hdr_len(unsigned int k)
+{
+	return VCMP_FEC_HDR_LEN + k;
+}
+
+void vcmp_fec_hdr_encode(const struct vcmp_fec_parity_hdr *h, u8 *out);
+int vcmp_fec_hdr_decode(struct vcmp_fec_parity_hdr *h, const u8 *in,
+			unsigned int len);
+
 #endif /* _VCMP_FEC_H */

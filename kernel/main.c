@@ -12,6 +12,7 @@
 
 #include "crypto.h"
 #include "device.h"
+#include "fec.h"
 #include "main.h"
 #include "netlink.h"
 
@@ -30,6 +31,8 @@ static int __init vcmp_init(void)
 		if (err)
 			return err;
 	}
+
+	vcmp_fec_init();
 
 	vcmp_wq = alloc_workqueue("vcmp", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!vcmp_wq)

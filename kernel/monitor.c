@@ -432,6 +432,8 @@ bool vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 			return false;
 		break;
 	case VCMP_TYPE_DATA:
+	case VCMP_TYPE_FEC_PARITY:
+		/* Parity takes link sequence numbers too: not a loss. */
 		break;
 	default:
 		return true;

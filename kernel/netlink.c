@@ -2009,13 +2009,6 @@ static int vcmp_nl_class_set_fn(struct vcmp_dev *vdev, struct genl_info *info)
 	if (VCMP_NL_MISSING(extack, info->attrs[VCMP_A_CLASS], tb,
 			    VCMP_A_CLASS_ID, "missing class id"))
 		return -EINVAL;
-	if (tb[VCMP_A_CLASS_MODE] &&
-	    nla_get_u8(tb[VCMP_A_CLASS_MODE]) == VCMP_NL_CLASS_MODE_FEC &&
-	    !VCMP_HAVE_FEC_PATH) {
-		VCMP_NL_ERR_ATTR(extack, tb[VCMP_A_CLASS_MODE],
-				 "fec not available yet");
-		return -EOPNOTSUPP;
-	}
 	id = nla_get_u8(tb[VCMP_A_CLASS_ID]);
 	p = vcmp_policy_copy(vdev);
 	if (!p)

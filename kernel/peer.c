@@ -82,6 +82,8 @@ int vcmp_peer_add(struct vcmp_dev *vdev, const struct vcmp_peer_cfg *cfg,
 	peer->suite = cfg->suite;
 	INIT_LIST_HEAD(&peer->sa_list);
 	vcmp_rx_reseq_init(peer);
+	vcmp_fec_tx_init(&peer->fec_tx);
+	vcmp_fec_rx_init(&peer->fec_rx);
 	kref_init(&peer->refcount);
 
 	list_add_tail(&peer->list, &vdev->peer_list);
@@ -102,6 +104,8 @@ static void vcmp_peer_free_rcu(struct rcu_head *rcu)
 	struct vcmp_peer *peer = container_of(rcu, struct vcmp_peer, rcu);
 
 	vcmp_rx_reseq_free(peer);
+	vcmp_fec_tx_free(&peer->fec_tx);
+	vcmp_fec_rx_free(&peer->fec_rx);
 	kfree(peer);
 }
 
@@ -431,6 +435,7 @@ static void vcmp_peer_finish(struct vcmp_peer *peer)
 
 	vcmp_rx_reseq_stop(peer);
 	vcmp_sa_del_all(peer);
+	vcmp_fec_tx_stop(&peer->fec_tx);
 	for (i = 0; i < peer->nlinks; i++) {
 		link = rcu_dereference_protected(peer->links[i],
 						 lockdep_is_held(&vdev->lock));

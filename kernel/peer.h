@@ -32,6 +32,8 @@
 #include <net/dst_cache.h>
 
 #include "allowedips.h"
+#include "fec_rx.h"
+#include "fec_tx.h"
 #include "monitor.h"
 #include "pmtud.h"
 #include "rx_reseq.h"
@@ -156,6 +158,8 @@ struct vcmp_peer_cfg {
  * @edge_mtu: the smallest underlay MTU of its links; like @mtu
  * @tx_peer_seq: per-peer sequence number of the last packet sent
  * @tx_frag_id: fragment id of the last inner packet split in fragments
+ * @fec_tx: the open FEC group of outgoing FEC-mode traffic (fec_tx.h)
+ * @fec_rx: FEC groups being received (fec_rx.h)
  * @dead: set under vdev->lock when the peer is being removed; the packet
  *	path stops using a dead peer
  * @reseq: receive resequencing (rx_reseq.h documents its locking)
@@ -176,6 +180,8 @@ struct vcmp_peer {
 	struct vcmp_aip_owner aips;
 	atomic_t tx_peer_seq;
 	atomic_t tx_frag_id;
+	struct vcmp_fec_tx fec_tx;
+	struct vcmp_fec_rx fec_rx;
 	unsigned int mtu;
 	unsigned int edge_mtu;
 	bool dead;

@@ -23,6 +23,7 @@
 #include <net/udp_tunnel.h>
 
 #include "device.h"
+#include "fec_rx.h"
 #include "frag.h"
 #include "monitor.h"
 #include "mtu.h"
@@ -193,106 +194,29 @@ static bool vcmp_rx_find_link(struct vcmp_skb_cb *cb, struct sk_buff *skb,
 }
 
 /*
- * The VCMP part, common to ESP (after decryption) and plain: skb->data at
- * the VCMP header; cb->peer is set and referenced. DATA packets go to the
- * peer's resequencing buffer, which hands them to vcmp_rx_deliver().
+ * Deliver a DATA packet: skb->data at its data header, @d decoded, @frag
+ * if it is a VCMP fragment; cb->peer (and cb->link, cb->sa) referenced,
+ * counted in vdev->inflight. @sync as for vcmp_rx_deliver(). Consumes
+ * @skb, counting a drop.
  */
-static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
-			 bool authenticated)
-{
-	struct vcmp_skb_cb *cb = VCMP_CB(skb);
-	struct vcmp_data_hdr d;
-	struct vcmp_hdr h;
-	enum vcmp_stat why;
-	bool valid = false;
-
-	/*
-	 * The data header check reads the inner version nibble too; other
-	 * packets (probes) may be shorter than that.
-	 */
-	if (!pskb_may_pull(skb, min_t(unsigned int, skb->len,
-				      VCMP_OVERHEAD + 1)) ||
-	    vcmp_hdr_decode(&h, skb->data, skb->len)) {
-		why = VCMP_STAT_RX_DROP_BAD_HEADER;
-		goto drop;
-	}
-	if (h.type == VCMP_TYPE_PMTU_PROBE || h.type == VCMP_TYPE_PMTU_ACK ||
-	    h.type == VCMP_TYPE_PROBE || h.type == VCMP_TYPE_PROBE_ACK ||
-	    h.type == VCMP_TYPE_FEEDBACK) {
-		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, &valid)) {
-			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
-			goto drop;
-		}
-		if (!valid) {
-			why = vcmp_rx_bad_control(h.type);
-			goto drop;
-		}
-		vcmp_rx_release(vdev, cb);
-		consume_skb(skb);
-		return;
-	}
-	if (h.type != VCMP_TYPE_DATA) {
-		why = VCMP_STAT_RX_DROP_UNSUPPORTED;
-		goto drop;
-	}
-	if (vcmp_data_hdr_decode(&d, skb->data + VCMP_HDR_LEN,
-				 skb->len - VCMP_HDR_LEN, h.flags)) {
-		why = VCMP_STAT_RX_DROP_BAD_HEADER;
-		goto drop;
-	}
-	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, &valid)) {
-		why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
-		goto drop;
-	}
-	vcmp_rx_reseq_rx(cb->peer, skb, &h);
-	return;
-
-drop:
-	vcmp_rx_drop(vdev, skb, why);
-}
-
-/**
- * vcmp_rx_deliver - hand a checked DATA packet to the stack, in order
- * @skb: the packet as vcmp_rx_vcmp() checked it: skb->data at the VCMP
- *	header, cb->peer and cb->link (and cb->sa for ESP) referenced,
- *	counted in vdev->inflight; consumed
- * @sync: pass it up at once (netif_receive_skb()) rather than through
- *	the device's per-cpu GRO cells: the resequencing buffer's order
- *	holds even when the packets were released on different cpus
- *
- * Reassembles VCMP fragments, checks the inner packet and its source,
- * and passes it up. Authenticated (ESP) packets are those with an SA.
- *
- * Context: softirq or bottom halves disabled.
- */
-void vcmp_rx_deliver(struct sk_buff *skb, bool sync)
+static void vcmp_rx_data(struct vcmp_dev *vdev, struct sk_buff *skb,
+			 struct vcmp_data_hdr *d, bool frag, bool authenticated,
+			 bool sync)
 {
 	struct vcmp_skb_cb *cb = VCMP_CB(skb);
 	struct vcmp_peer *peer = cb->peer;
-	struct vcmp_dev *vdev = peer->vdev;
 	struct net_device *dev = vdev->dev;
-	bool authenticated = !!cb->sa;
 	struct vcmp_skb_cb held;
-	struct vcmp_data_hdr d;
 	struct sk_buff *whole;
-	struct vcmp_hdr h;
 	enum vcmp_stat why;
 	unsigned int len;
 	u8 proto;
 
-	/* Checked by vcmp_rx_vcmp() already; decoded again, not kept. */
-	if (unlikely(vcmp_hdr_decode(&h, skb->data, skb->len) ||
-		     vcmp_data_hdr_decode(&d, skb->data + VCMP_HDR_LEN,
-					  skb->len - VCMP_HDR_LEN, h.flags))) {
-		why = VCMP_STAT_RX_DROP_BAD_HEADER;
-		goto drop;
-	}
-
-	__skb_pull(skb, VCMP_OVERHEAD);
-	if (h.flags & VCMP_F_FRAG) {
+	__skb_pull(skb, VCMP_DATA_HDR_LEN);
+	if (frag) {
 		/* The fragment goes; its references stay with us. */
 		held = *cb;
-		whole = vcmp_reasm(vdev, peer, skb, &d, &proto);
+		whole = vcmp_reasm(vdev, peer, skb, d, &proto);
 		if (!whole) {
 			vcmp_rx_release(vdev, &held);
 			return;
@@ -300,11 +224,11 @@ void vcmp_rx_deliver(struct sk_buff *skb, bool sync)
 		skb = whole;
 		cb = VCMP_CB(skb);
 		*cb = held;
-		d.proto = proto;
+		d->proto = proto;
 	}
 	skb_reset_network_header(skb);
 	rcu_read_lock();
-	why = vcmp_rx_check_inner(peer, skb, d.proto);
+	why = vcmp_rx_check_inner(peer, skb, d->proto);
 	rcu_read_unlock();
 	if (why)
 		goto drop;
@@ -341,6 +265,163 @@ void vcmp_rx_deliver(struct sk_buff *skb, bool sync)
 		DEV_STATS_INC(dev, rx_errors);
 	}
 	vcmp_inflight_put(vdev);
+	return;
+
+drop:
+	vcmp_rx_drop(vdev, skb, why);
+}
+
+/**
+ * vcmp_rx_deliver - hand a checked DATA packet to the stack, in order
+ * @skb: the packet as vcmp_rx_vcmp() checked it: skb->data at the VCMP
+ *	header, cb->peer and cb->link (and cb->sa for ESP) referenced,
+ *	counted in vdev->inflight; consumed
+ * @sync: pass it up at once (netif_receive_skb()) rather than through
+ *	the device's per-cpu GRO cells: the resequencing buffer's order
+ *	holds even when the packets were released on different cpus
+ *
+ * Reassembles VCMP fragments, checks the inner packet and its source,
+ * and passes it up. Authenticated (ESP) packets are those with an SA.
+ *
+ * Context: softirq or bottom halves disabled.
+ */
+void vcmp_rx_deliver(struct sk_buff *skb, bool sync)
+{
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
+	struct vcmp_peer *peer = cb->peer;
+	struct vcmp_dev *vdev = peer->vdev;
+	struct vcmp_data_hdr d;
+	struct vcmp_hdr h;
+
+	/* Checked by vcmp_rx_vcmp() already; decoded again, not kept. */
+	if (unlikely(vcmp_hdr_decode(&h, skb->data, skb->len) ||
+		     vcmp_data_hdr_decode(&d, skb->data + VCMP_HDR_LEN,
+					  skb->len - VCMP_HDR_LEN, h.flags))) {
+		goto drop;
+	}
+
+	__skb_pull(skb, VCMP_HDR_LEN);
+	vcmp_rx_data(vdev, skb, &d, h.flags & VCMP_F_FRAG, !!cb->sa, sync);
+	return;
+
+drop:
+	vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_BAD_HEADER);
+}
+
+/*
+ * Deliver the packets FEC rebuilt (each at its data header, no
+ * references held) through the normal path, after their successors.
+ */
+static void vcmp_rx_rebuilt(struct vcmp_dev *vdev, struct vcmp_peer *peer,
+			    struct sk_buff_head *rebuilt, bool authenticated)
+{
+	struct vcmp_data_hdr d;
+	struct vcmp_skb_cb *cb;
+	struct sk_buff *skb;
+	u8 flags;
+
+	while ((skb = __skb_dequeue(rebuilt))) {
+		cb = VCMP_CB(skb);
+		memset(cb, 0, sizeof(*cb));
+		cb->peer = vcmp_peer_get(peer);
+		if (!cb->peer) {
+			vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_UNKNOWN_PEER);
+			continue;
+		}
+		vcmp_inflight_get(vdev);
+		/* Fragment fields say whether it was sent with flag FRAG. */
+		flags = skb->len > 5 && (skb->data[1] || skb->data[4] ||
+					 skb->data[5]) ? VCMP_F_FRAG : 0;
+		if (!pskb_may_pull(skb, VCMP_DATA_HDR_LEN + 1) ||
+		    vcmp_data_hdr_decode(&d, skb->data, skb->len, flags)) {
+			vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_BAD_HEADER);
+			continue;
+		}
+		vcmp_rx_data(vdev, skb, &d, flags, authenticated, false);
+	}
+}
+
+/*
+ * The VCMP part, common to ESP (after decryption) and plain: skb->data at
+ * the VCMP header; cb->peer is set and referenced. DATA packets go to the
+ * peer's resequencing buffer, which hands them to vcmp_rx_deliver();
+ * FEC parity and members of FEC groups feed the peer's FEC groups, whose
+ * rebuilt packets are delivered at once (they skip resequencing).
+ */
+static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
+			 bool authenticated)
+{
+	struct vcmp_skb_cb *cb = VCMP_CB(skb);
+	struct sk_buff_head rebuilt;
+	struct vcmp_data_hdr d;
+	struct vcmp_hdr h;
+	enum vcmp_stat why;
+	bool valid = false;
+	int err;
+
+	__skb_queue_head_init(&rebuilt);
+
+	/*
+	 * The data header check reads the inner version nibble too; other
+	 * packets (probes) may be shorter than that.
+	 */
+	if (!pskb_may_pull(skb, min_t(unsigned int, skb->len,
+				      VCMP_OVERHEAD + 1)) ||
+	    vcmp_hdr_decode(&h, skb->data, skb->len)) {
+		why = VCMP_STAT_RX_DROP_BAD_HEADER;
+		goto drop;
+	}
+	if (h.type == VCMP_TYPE_PMTU_PROBE || h.type == VCMP_TYPE_PMTU_ACK ||
+	    h.type == VCMP_TYPE_PROBE || h.type == VCMP_TYPE_PROBE_ACK ||
+	    h.type == VCMP_TYPE_FEEDBACK) {
+		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, &valid)) {
+			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
+			goto drop;
+		}
+		if (!valid) {
+			why = vcmp_rx_bad_control(h.type);
+			goto drop;
+		}
+		vcmp_rx_release(vdev, cb);
+		consume_skb(skb);
+		return;
+	}
+	if (h.type == VCMP_TYPE_FEC_PARITY) {
+		if (!vcmp_rx_find_link(cb, skb, &h, authenticated, &valid)) {
+			why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
+			goto drop;
+		}
+		err = vcmp_fec_rx_parity(cb->peer, &h, skb, &rebuilt);
+		vcmp_rx_rebuilt(vdev, cb->peer, &rebuilt, authenticated);
+		if (err) {
+			why = -err;
+			goto drop;
+		}
+		vcmp_rx_release(vdev, cb);
+		consume_skb(skb);
+		return;
+	}
+	if (h.type != VCMP_TYPE_DATA) {
+		why = VCMP_STAT_RX_DROP_UNSUPPORTED;
+		goto drop;
+	}
+	if (vcmp_data_hdr_decode(&d, skb->data + VCMP_HDR_LEN,
+				 skb->len - VCMP_HDR_LEN, h.flags)) {
+		why = VCMP_STAT_RX_DROP_BAD_HEADER;
+		goto drop;
+	}
+	if (!vcmp_rx_find_link(cb, skb, &h, authenticated, &valid)) {
+		why = VCMP_STAT_RX_DROP_UNKNOWN_LINK;
+		goto drop;
+	}
+	if (h.flags & VCMP_F_FEC) {
+		if (vcmp_fec_rx_data(cb->peer, &h, skb, &rebuilt)) {
+			why = VCMP_STAT_FEC_RX_DROP_DUP;
+			goto drop;
+		}
+		vcmp_rx_rebuilt(vdev, cb->peer, &rebuilt, authenticated);
+	}
+	vcmp_rx_reseq_rx(cb->peer, skb, &h);
 	return;
 
 drop:

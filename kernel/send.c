@@ -19,6 +19,7 @@
 
 #include "compat.h"
 #include "device.h"
+#include "fec_tx.h"
 #include "frag.h"
 #include "monitor.h"
 #include "mtu.h"
@@ -102,9 +103,19 @@ static void vcmp_xmit_finish(struct sk_buff *skb, int err)
 	vcmp_inflight_put(vdev);
 }
 
-static void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
-			      struct vcmp_link *link, u32 peer_seq, u8 flags,
-			      u8 tclass)
+/**
+ * vcmp_push_headers - prepend the VCMP header and data header
+ * @skb: the inner packet (or VCMP fragment of one), with the headroom
+ * @peer: the peer it goes to
+ * @link: the link it goes on
+ * @peer_seq: its per-peer sequence number (from peer->tx_peer_seq)
+ * @flags: VCMP_F_DUP, VCMP_F_FEC or 0 (VCMP_F_FRAG comes from the cb)
+ * @tclass: its traffic class id (steer.h), carried in the data header
+ * @fec_index: its FEC index, 0 without VCMP_F_FEC
+ */
+void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
+		       struct vcmp_link *link, u32 peer_seq, u8 flags,
+		       u8 tclass, u8 fec_index)
 {
 	struct vcmp_skb_cb *cb = VCMP_CB(skb);
 	struct vcmp_data_hdr d = {
@@ -118,6 +129,7 @@ static void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
 		.segment_id	= READ_ONCE(peer->segment),
 		.flags		= flags,
 		.peer_seq	= peer_seq,
+		.fec_index	= fec_index,
 	};
 
 	if (cb->frag) {
@@ -217,14 +229,20 @@ void vcmp_send_prepared(struct sk_buff *skb)
 		vcmp_xmit_finish(skb, err);
 }
 
-/* Send @skb, headroom made, on @link; consumes it. */
-static void vcmp_xmit_on(struct vcmp_dev *vdev, struct vcmp_peer *peer,
-			 struct vcmp_link *link, struct sk_buff *skb,
-			 u32 peer_seq, u8 flags, u8 tclass)
+/**
+ * vcmp_send - send a VCMP packet on @link, counting a failure
+ * @peer: the peer
+ * @link: one of its links
+ * @skb: the packet, skb->data at the VCMP header; consumed
+ *
+ * Context: bottom halves disabled, RCU read section.
+ */
+void vcmp_send(struct vcmp_peer *peer, struct vcmp_link *link,
+	       struct sk_buff *skb)
 {
+	struct vcmp_dev *vdev = peer->vdev;
 	int why;
 
-	vcmp_push_headers(skb, peer, link, peer_seq, flags, tclass);
 	why = -vcmp_send_prepare(peer, link, skb, NULL);
 	if (unlikely(why)) {
 		vcmp_stats_inc(vdev->stats, why);
@@ -233,6 +251,14 @@ static void vcmp_xmit_on(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		return;
 	}
 	vcmp_send_prepared(skb);
+}
+
+/* Send @skb, headroom made, on @link; consumes it. */
+static void vcmp_xmit_on(struct vcmp_peer *peer, struct vcmp_link *link,
+			 struct sk_buff *skb, u32 peer_seq, u8 flags, u8 tclass)
+{
+	vcmp_push_headers(skb, peer, link, peer_seq, flags, tclass, 0);
+	vcmp_send(peer, link, skb);
 }
 
 /*
@@ -257,6 +283,11 @@ static void vcmp_xmit_one(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		why = VCMP_STAT_TX_DROP_NOMEM;
 		goto drop;
 	}
+	if (sp->mode == VCMP_NL_CLASS_MODE_FEC) {
+		/* Numbered, grouped, parity sent by the FEC engine. */
+		vcmp_fec_tx(peer, links[0], skb, sp->class_id);
+		return;
+	}
 	peer_seq = (u32)atomic_inc_return(&peer->tx_peer_seq);
 	if (n == 2) {
 		flags = VCMP_F_DUP;
@@ -264,14 +295,14 @@ static void vcmp_xmit_one(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		copy = skb_copy(skb, GFP_ATOMIC);
 		if (likely(copy)) {
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_DUP);
-			vcmp_xmit_on(vdev, peer, links[1], copy, peer_seq,
+			vcmp_xmit_on(peer, links[1], copy, peer_seq,
 				     flags, sp->class_id);
 		} else {
 			vcmp_stats_inc(vdev->stats,
 				       VCMP_STAT_TX_DROP_DUP_NOMEM);
 		}
 	}
-	vcmp_xmit_on(vdev, peer, links[0], skb, peer_seq, flags,
+	vcmp_xmit_on(peer, links[0], skb, peer_seq, flags,
 		     sp->class_id);
 	return;
 

@@ -16,6 +16,11 @@ netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev);
 int vcmp_send_prepare(struct vcmp_peer *peer, struct vcmp_link *link,
 		      struct sk_buff *skb, u8 *tag);
 void vcmp_send_prepared(struct sk_buff *skb);
+void vcmp_send(struct vcmp_peer *peer, struct vcmp_link *link,
+	       struct sk_buff *skb);
+void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
+		       struct vcmp_link *link, u32 peer_seq, u8 flags,
+		       u8 tclass, u8 fec_index);
 
 /* The sender's clock in VCMP headers: microseconds, wrapping. */
 static inline u32 vcmp_now_us(void)

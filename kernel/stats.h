@@ -85,6 +85,23 @@ enum vcmp_stat {
 	VCMP_STAT_RX_DROP_RESEQ_DUP,	/* duplicate copy of a packet */
 	VCMP_STAT_RX_DROP_RESEQ_STALE,	/* too old to tell whether duplicate */
 	VCMP_STAT_RX_DROP_RESEQ_GONE,	/* waiting when the peer was removed */
+	/* Forward error correction (fec_tx.c, fec_rx.c). */
+	VCMP_STAT_FEC_TX_GROUPS,	/* FEC groups opened */
+	VCMP_STAT_FEC_TX_DATA,		/* data packets sent in a group */
+	VCMP_STAT_FEC_TX_PARITY,	/* parity packets sent */
+	VCMP_STAT_FEC_TX_EARLY,		/* groups closed by fec_tx_hold_ms */
+	VCMP_STAT_FEC_TX_CLEAN,		/* FEC-mode packets without parity:
+					 * link loss within the target
+					 */
+	VCMP_STAT_FEC_TX_UNPROTECTED,	/* FEC-mode packets too big or no memory */
+	VCMP_STAT_FEC_RX_PARITY,	/* parity packets received */
+	VCMP_STAT_FEC_RX_REBUILT,	/* lost data packets rebuilt, delivered */
+	VCMP_STAT_FEC_RX_DROP_DUP,	/* data packets received or rebuilt before */
+	VCMP_STAT_FEC_RX_DROP_BAD,	/* malformed or inconsistent parity */
+	VCMP_STAT_FEC_RX_TIMEOUT,	/* groups given up after fec_rx_hold_ms */
+	VCMP_STAT_FEC_RX_EVICT,		/* groups given up early: fec_rx_groups */
+	VCMP_STAT_FEC_RX_UNRECOVERED,	/* data packets of those groups lost */
+	VCMP_STAT_FEC_RX_NOMEM,		/* copies or rebuilds not allocated */
 	/* Steering (steer.c). */
 	VCMP_STAT_TX_DROP_MANDATORY_DOWN, /* class's mandatory links all down */
 	VCMP_STAT_TX_DUP,		/* extra copies sent by dup classes */

@@ -172,11 +172,11 @@ void vcmp_steer_classify(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 	if (!p->classes[sp->class_id].defined)
 		sp->class_id = 0;
 	sp->mode = p->classes[sp->class_id].mode;
-	if (sp->mode == VCMP_NL_CLASS_MODE_FEC && !VCMP_HAVE_FEC_PATH)
-		sp->mode = VCMP_NL_CLASS_MODE_FLOW;
 	atomic64_inc(&vdev->steer.class_tx[sp->class_id]);
 	sp->flow_key = 0;
-	if (sp->mode != VCMP_NL_CLASS_MODE_FLOW)
+	/* FEC classes are steered per flow too (fec_tx.h). */
+	if (sp->mode != VCMP_NL_CLASS_MODE_FLOW &&
+	    sp->mode != VCMP_NL_CLASS_MODE_FEC)
 		return;
 	id.class_id = sp->class_id;
 	id.family = key.family;

@@ -4,8 +4,8 @@
  *
  * A device has a policy: up to VCMP_CLASSES_MAX traffic classes (class 0,
  * "default", always exists) and up to VCMP_RULES_MAX classification
- * rules (classify.h). A class has a mode (flow, spray, dup; fec is
- * refused until its data path exists), a QoE class whose thresholds are
+ * rules (classify.h). A class has a mode (flow, spray, dup, fec: fec is
+ * steered like flow, then fec_tx.c groups it), a QoE class whose thresholds are
  * its SLA, and a role per link id (linkchoice.h). Link choice reads each
  * link's lock-free view (monitor.h), its configured bandwidth and the
  * state of its underlay interface.
@@ -47,12 +47,6 @@ struct vcmp_peer;
 /* A flow not seen for this long is forgotten (its next packet is new). */
 #define VCMP_STEER_FLOW_TTL	(30 * HZ)
 #define VCMP_CLASS_NAME_LEN	16
-/*
- * Whether the FEC data path exists: until it does, netlink refuses fec
- * classes ("fec not available yet"). The fec branch sets it to 1 and
- * handles VCMP_NL_CLASS_MODE_FEC in vcmp_steer_links().
- */
-#define VCMP_HAVE_FEC_PATH	0
 #define VCMP_LINK_IDS		256
 
 /*

@@ -55,7 +55,7 @@ val() { awk -v k="$2" '($1 == k) { print $2; f = 1 } END { if (!f) print 0 }' "$
 delta() { echo $(($(val "$after" "$1") - $(val "$before" "$1"))); }
 
 # sum_drops FILE: sum of the rx_drop_* counters.
-sum_drops() { awk '$1 ~ /^rx_drop_/ { s += $2 } END { print s + 0 }' "$1"; }
+sum_drops() { awk '$1 ~ /^(rx_drop_|fec_rx_drop_)/ { s += $2 } END { print s + 0 }' "$1"; }
 
 # udp_mib NS: the UDP MIBs of NS as "udp_Name value" (IPv4) and
 # "Udp6Name value" (IPv6) lines.
@@ -166,9 +166,11 @@ test_hostile() {
 		keep=$(delta rx_nat_keepalive)
 		pmtu=$(( $(delta pmtud_probe_rx) + $(delta pmtud_ack_rx) ))
 		mon=$(( $(delta mon_probe_rx) + $(delta mon_probe_ack_rx) + $(delta mon_feedback_rx) ))
+		# Valid parity is consumed; packets it rebuilds were never sent.
+		fec=$(( $(delta fec_rx_parity) - $(delta fec_rx_rebuilt) ))
 		frags=$(( $(delta rx_reasm_frags) - $(delta rx_reasm_ok) ))
 		[ "$(val "$after" reasm_mem)" = 0 ] &&
-			[ "$recv" = $((delivered + drops + keep + pmtu + mon + frags)) ] &&
+			[ "$recv" = $((delivered + drops + keep + pmtu + mon + fec + frags)) ] &&
 			break
 	done
 	echo "# settled $(( ($(date +%s%N) - t0) / 1000000 )) ms after the start"
@@ -178,10 +180,10 @@ test_hostile() {
 
 	lost=$(( $(delta udp_InErrors) + $(delta Udp6InErrors) + $(delta lost) ))
 	echo "# sent $sent = received $recv + lost $lost"
-	echo "# received $recv = delivered $delivered + dropped $drops + keepalives $keep + pmtu $pmtu + link monitoring $mon + fragments held in reassembled packets $frags"
+	echo "# received $recv = delivered $delivered + dropped $drops + keepalives $keep + pmtu $pmtu + link monitoring $mon + fec parity less rebuilt $fec + fragments held in reassembled packets $frags"
 	expect_eq "datagrams sent vs received by UDP + lost" "$sent" $((recv + lost))
 	expect_eq "datagrams received vs accounted" "$recv" \
-		$((delivered + drops + keep + pmtu + mon + frags))
+		$((delivered + drops + keep + pmtu + mon + fec + frags))
 	rx_errors=$(delta std_rx_errors)
 	expect_eq "rx_errors vs the sum of rx_drop_*" "$rx_errors" "$drops"
 	tcn=$(tc_count "$v" vcmp0)

@@ -9,11 +9,13 @@
  *  - hostile decoder: the input is a sequence of arbitrary add_data and
  *    add_parity calls (any index, k, length, bytes) and decodes; nothing
  *    may be read or written out of bounds, and whatever is rebuilt must
- *    have a length within its buffer.
+ *    have a length within its buffer;
+ *  - and, on every input, the FEC header decoder of parity packets.
  * Built by "make -C selftests/unit fuzz".
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fec.h"
 
@@ -230,6 +232,30 @@ static void hostile(struct input *in)
 		free(keep[i]);
 }
 
+/*
+ * The FEC header decoder on the raw input: never reads past it, and what
+ * it accepts is in range and encodes back to the same bytes.
+ */
+static void parity_header(const u8 *buf, size_t size)
+{
+	struct vcmp_fec_parity_hdr h;
+	u8 out[VCMP_FEC_HDR_LEN + MAX_K];
+	unsigned int i, len = size > 0xffff ? 0xffff : (unsigned int)size;
+	int hl;
+
+	hl = vcmp_fec_hdr_decode(&h, buf, len);
+	if (hl < 0)
+		return;
+	ASSERT((unsigned int)hl == vcmp_fec_hdr_len(h.k));
+	ASSERT(h.k >= 1 && h.k <= MAX_K && h.m >= 1 && h.m <= MAX_M);
+	ASSERT(h.j < h.m && h.offset[0] == 0);
+	for (i = 1; i < h.k; i++)
+		ASSERT(h.offset[i] > h.offset[i - 1]);
+	ASSERT(len >= (unsigned int)hl + VCMP_FEC_LEN_BYTES + 1);
+	vcmp_fec_hdr_encode(&h, out);
+	ASSERT(!memcmp(out, buf, (size_t)hl));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
@@ -242,6 +268,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
 	}
 	if (!size)
 		return 0;
+	parity_header(buf, size);
 	if (get(&in, 1) & 1)
 		hostile(&in);
 	else

@@ -826,10 +826,61 @@ static void test_throughput(void)
 	       groups * 2 * 1400 / t / 1e6, t / groups * 1e6);
 }
 
+/* The FEC header of parity packets: round trip and every refusal. */
+static void test_parity_header(void)
+{
+	struct vcmp_fec_parity_hdr h = {
+		.k = 4, .j = 1, .m = 2, .start = 0xfffffffe,
+		.offset = { 0, 1, 3, 255 },
+	}, d;
+	u8 buf[64];
+	unsigned int len = vcmp_fec_hdr_len(4) + VCMP_FEC_LEN_BYTES + 1;
+
+	memset(buf, 0xee, sizeof(buf));
+	vcmp_fec_hdr_encode(&h, buf);
+	CHECK_EQ(buf[0], 4);
+	CHECK_EQ(buf[3], 0);
+	CHECK_EQ(buf[4], 0xff);
+	CHECK_EQ(buf[7], 0xfe);
+	CHECK_EQ(buf[VCMP_FEC_HDR_LEN + 3], 255);
+	CHECK_EQ(buf[VCMP_FEC_HDR_LEN + 4], 0xee);	/* no more than k */
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, len), VCMP_FEC_HDR_LEN + 4);
+	CHECK_EQ(d.k, 4);
+	CHECK_EQ(d.j, 1);
+	CHECK_EQ(d.m, 2);
+	CHECK_EQ(d.start, 0xfffffffe);
+	CHECK(!memcmp(d.offset, h.offset, 4));
+	/* No parity symbol of at least 3 bytes after it. */
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, len - 1), -EINVAL);
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, 7), -EINVAL);
+	/* k, j, m, reserved byte and offsets out of range. */
+	buf[0] = 0;
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, len), -EINVAL);
+	buf[0] = VCMP_FEC_MAX_K + 1;
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, sizeof(buf)), -EINVAL);
+	buf[0] = 4;
+	buf[1] = 2;
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, len), -EINVAL);
+	buf[1] = 1;
+	buf[2] = VCMP_FEC_MAX_M + 1;
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, len), -EINVAL);
+	buf[2] = 2;
+	buf[3] = 1;
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, len), -EINVAL);
+	buf[3] = 0;
+	buf[VCMP_FEC_HDR_LEN] = 1;		/* first offset not 0 */
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, len), -EINVAL);
+	buf[VCMP_FEC_HDR_LEN] = 0;
+	buf[VCMP_FEC_HDR_LEN + 2] = 1;		/* not increasing */
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, len), -EINVAL);
+	buf[VCMP_FEC_HDR_LEN + 2] = 3;
+	CHECK_EQ(vcmp_fec_hdr_decode(&d, buf, len), VCMP_FEC_HDR_LEN + 4);
+}
+
 int main(void)
 {
 	vcmp_fec_init();
-	unit_plan(14);
+	unit_plan(15);
 	unit_run("gf_mul_vs_bitwise_reference", test_gf_reference);
 	unit_run("gf_field_axioms", test_gf_axioms);
 	unit_run("cauchy_coefficients_and_minors", test_coefficients);
@@ -843,6 +894,7 @@ int main(void)
 	unit_run("residual_vs_exact_binomial", test_residual_accuracy);
 	unit_run("policy_table", test_policy);
 	unit_run("throughput", test_throughput);
+	unit_run("parity_header", test_parity_header);
 	vcmp_fec_init();	/* again: harmless */
 	unit_run("gf_mul_after_reinit", test_gf_reference);
 	return unit_exit();

@@ -238,8 +238,8 @@ enum {
  *   moved when that link goes down or falls below the SLA.
  * @VCMP_NL_CLASS_MODE_SPRAY: per packet, by capacity and delay.
  * @VCMP_NL_CLASS_MODE_DUP: every packet on the two best links.
- * @VCMP_NL_CLASS_MODE_FEC: forward error correction (refused until the
- *   FEC data path exists).
+ * @VCMP_NL_CLASS_MODE_FEC: forward error correction: steered per flow,
+ *   with parity packets sized by the link's measured loss.
  */
 enum vcmp_nl_class_mode {
 	VCMP_NL_CLASS_MODE_FLOW,

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FEC on receive (fec_rx.h): a peer's recent groups, the copies of their
+ * members and the rebuilding of lost data packets.
+ */
+#include <linux/bitmap.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "device.h"
+#include "fec_rx.h"
+#include "peer.h"
+#include "stats.h"
+
+static unsigned int fec_rx_groups = 16;
+module_param(fec_rx_groups, uint, 0644);
+MODULE_PARM_DESC(fec_rx_groups,
+		 "FEC: groups a peer's receiver keeps at most, 1-256 (default 16), read when the peer first receives FEC");
+
+static unsigned int fec_rx_hold_ms = 100;
+module_param(fec_rx_hold_ms, uint, 0644);
+MODULE_PARM_DESC(fec_rx_hold_ms,
+		 "FEC: how long a receiver waits for the members of a group, ms (default 100)");
+
+/* Every FEC index (0-255) a group may have. */
+#define VCMP_FEC_RX_SPAN	256
+
+/*
+ * struct vcmp_fec_rx_group - one group being received
+ * @start: peer sequence number of its first data packet
+ * @born: jiffies when its first member arrived
+ * @used: the slot holds a group
+ * @done: no data is missing any more: copies freed
+ * @k: data packets in the group, 0 until a parity told
+ * @ndata: data copies in @data
+ * @offset: FEC index of each data packet in symbol order (from a parity)
+ * @data: copies of the data packets received (data header onwards)
+ * @data_len: their lengths
+ * @data_off: their FEC indexes
+ * @parity: copies of the parity packets' payloads, NULL when not received
+ * @parity_len: their lengths
+ * @parity_hl: length of the FEC header at their start
+ * @seen: FEC indexes of the data packets received or rebuilt
+ */
+struct vcmp_fec_rx_group {
+	u32 start;
+	unsigned long born;
+	bool used;
+	bool done;
+	u8 k;
+	u8 ndata;
+	u8 offset[VCMP_FEC_MAX_K];
+	u8 *data[VCMP_FEC_MAX_K];
+	u16 data_len[VCMP_FEC_MAX_K];
+	u8 data_off[VCMP_FEC_MAX_K];
+	u8 *parity[VCMP_FEC_MAX_M];
+	u16 parity_len[VCMP_FEC_MAX_M];
+	u16 parity_hl[VCMP_FEC_MAX_M];
+	DECLARE_BITMAP(seen, VCMP_FEC_RX_SPAN);
+};
+
+void vcmp_fec_rx_init(struct vcmp_fec_rx *fr)
+{
+	spin_lock_init(&fr->lock);
+}
+
+static void vcmp_fec_rx_free_copies(struct vcmp_fec_rx_group *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->ndata; i++) {
+		kfree(g->data[i]);
+		g->data[i] = NULL;
+	}
+	g->ndata = 0;
+	for (i = 0; i < VCMP_FEC_MAX_M; i++) {
+		kfree(g->parity[i]);
+		g->parity[i] = NULL;
+	}
+}
+
+/* Data packets of @g neither received nor rebuilt, once k is known. */
+static unsigned int vcmp_fec_rx_missing(const struct vcmp_fec_rx_group *g)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < g->k; i++)
+		if (!test_bit(g->offset[i], g->seen))
+			n++;
+	return n;
+}
+
+/* Give up @g, counting what it loses; @expired: it had its time. */
+static void vcmp_fec_rx_release(struct vcmp_dev *vdev,
+				struct vcmp_fec_rx_group *g, bool expired)
+{
+	unsigned int missing;
+
+	if (!g->done && g->k) {
+		missing = vcmp_fec_rx_missing(g);
+		if (missing) {
+			vcmp_stats_inc(vdev->stats, expired ?
+				       VCMP_STAT_FEC_RX_TIMEOUT :
+				       VCMP_STAT_FEC_RX_EVICT);
+			while (missing--)
+				vcmp_stats_inc(vdev->stats,
+					       VCMP_STAT_FEC_RX_UNRECOVERED);
+		}
+	}
+	vcmp_fec_rx_free_copies(g);
+	memset(g, 0, sizeof(*g));
+}
+
+/* The group starting at @start, a new one if need be. fr->lock held. */
+static struct vcmp_fec_rx_group *
+vcmp_fec_rx_group(struct vcmp_peer *peer, struct vcmp_fec_rx *fr, u32 start)
+{
+	unsigned long now = jiffies, hold;
+	struct vcmp_fec_rx_group *g, *victim = NULL;
+	unsigned int i, n;
+
+	if (!fr->groups) {
+		n = clamp_t(unsigned int, READ_ONCE(fec_rx_groups), 1,
+			    VCMP_FEC_RX_SPAN);
+		fr->groups = kcalloc(n, sizeof(*fr->groups), GFP_ATOMIC);
+		if (!fr->groups)
+			return NULL;
+		fr->ngroups = n;
+	}
+	for (i = 0; i < fr->ngroups; i++) {
+		g = &fr->groups[i];
+		if (g->used && g->start == start)
+			return g;
+	}
+	/*
+	 * A free slot, else an expired group, else the oldest complete one
+	 * (it only remembers what to drop as duplicate), else the oldest.
+	 */
+	hold = msecs_to_jiffies(READ_ONCE(fec_rx_hold_ms));
+	for (i = 0; i < fr->ngroups; i++) {
+		g = &fr->groups[i];
+		if (!g->used) {
+			victim = g;
+			break;
+		}
+		if (time_after(now, g->born + hold)) {
+			vcmp_fec_rx_release(peer->vdev, g, true);
+			victim = g;
+			break;
+		}
+		if (!victim || (g->done && !victim->done) ||
+		    (g->done == victim->done &&
+		     time_before(g->born, victim->born)))
+			victim = g;
+	}
+	if (victim->used)
+		vcmp_fec_rx_release(peer->vdev, victim, false);
+	victim->used = true;
+	victim->start = start;
+	victim->born = now;
+	return victim;
+}
+
+/*
+ * Rebuild what @g lost if its members allow, onto @rebuilt (skb->data at
+ * the data header). fr->lock held.
+ */
+static void vcmp_fec_rx_decode(struct vcmp_peer *peer, struct vcmp_fec_rx *fr,
+			       struct vcmp_fec_rx_group *g,
+			       struct sk_buff_head *rebuilt)
+{
+	struct vcmp_fec_out out[VCMP_FEC_MAX_M];
+	struct sk_buff *skbs[VCMP_FEC_MAX_M];
+	struct vcmp_dev *vdev = peer->vdev;
+	struct vcmp_fec_dec *dec = &fr->dec;
+	unsigned int i, j, missing, size;
+	int n;
+
+	if (!g->k || g->done)
+		return;
+	missing = vcmp_fec_rx_missing(g);
+	if (!missing) {
+		g->done = true;
+		vcmp_fec_rx_free_copies(g);
+		return;
+	}
+	if (vcmp_fec_dec_init(dec, g->k))
+		return;
+	for (i = 0; i < g->k; i++)
+		for (j = 0; j < g->ndata; j++)
+			if (g->data_off[j] == g->offset[i])
+				vcmp_fec_dec_add_data(dec, i, g->data[j],
+						      g->data_len[j]);
+	for (j = 0; j < VCMP_FEC_MAX_M; j++)
+		if (g->parity[j])
+			vcmp_fec_dec_add_parity(dec, g->k, j,
+						g->parity[j] + g->parity_hl[j],
+						g->parity_len[j] -
+						g->parity_hl[j]);
+	if (vcmp_fec_dec_state(dec) != VCMP_FEC_READY)
+		return;
+	missing = vcmp_fec_dec_missing(dec);
+	size = vcmp_fec_dec_out_size(dec);
+	if (!missing || missing > VCMP_FEC_MAX_M)
+		return;
+	for (i = 0; i < missing; i++) {
+		skbs[i] = netdev_alloc_skb_ip_align(vdev->dev, size);
+		if (!skbs[i]) {
+			while (i--)
+				kfree_skb(skbs[i]);
+			vcmp_stats_inc(vdev->stats, VCMP_STAT_FEC_RX_NOMEM);
+			return;
+		}
+		out[i].buf = skb_put(skbs[i], size);
+		out[i].size = size;
+	}
+	n = vcmp_fec_dec_decode(dec, out, missing, &fr->scratch);
+	for (i = 0; i < missing; i++) {
+		if (n < 0 || i >= (unsigned int)n) {
+			kfree_skb(skbs[i]);
+			continue;
+		}
+		if (test_and_set_bit(g->offset[out[i].index], g->seen)) {
+			kfree_skb(skbs[i]);	/* received, copy failed */
+			continue;
+		}
+		__skb_trim(skbs[i], out[i].len);
+		__skb_queue_tail(rebuilt, skbs[i]);
+		vcmp_stats_inc(vdev->stats, VCMP_STAT_FEC_RX_REBUILT);
+	}
+	if (n < 0) {
+		vcmp_stats_inc(vdev->stats, VCMP_STAT_FEC_RX_DROP_BAD);
+		return;
+	}
+	if (!vcmp_fec_rx_missing(g)) {
+		g->done = true;
+		vcmp_fec_rx_free_copies(g);
+	}
+}
+
+/**
+ * vcmp_fec_rx_data - a DATA packet with flag FEC arrived
+ * @peer: the peer it came from
+ * @h: its VCMP header
+ * @skb: the packet, skb->data at the VCMP header; not consumed
+ * @rebuilt: receives the data packets it allowed to rebuild
+ *
+ * Context: softirq.
+ * Return: true if it is a duplicate the caller must drop.
+ */
+bool vcmp_fec_rx_data(struct vcmp_peer *peer, const struct vcmp_hdr *h,
+		      struct sk_buff *skb, struct sk_buff_head *rebuilt)
+{
+	struct vcmp_fec_rx *fr = &peer->fec_rx;
+	unsigned int len = skb->len - VCMP_HDR_LEN;
+	struct vcmp_fec_rx_group *g;
+	u8 *copy;
+
+	spin_lock(&fr->lock);
+	g = vcmp_fec_rx_group(peer, fr, h->peer_seq - h->fec_index);
+	if (!g) {
+		spin_unlock(&fr->lock);
+		vcmp_stats_inc(peer->vdev->stats, VCMP_STAT_FEC_RX_NOMEM);
+		return false;
+	}
+	if (test_and_set_bit(h->fec_index, g->seen)) {
+		spin_unlock(&fr->lock);
+		return true;
+	}
+	if (!g->done && g->ndata < VCMP_FEC_MAX_K &&
+	    len <= VCMP_FEC_MAX_DATA) {
+		copy = kmalloc(len, GFP_ATOMIC);
+		if (copy && !skb_copy_bits(skb, VCMP_HDR_LEN, copy, len)) {
+			g->data[g->ndata] = copy;
+			g->data_len[g->ndata] = len;
+			g->data_off[g->ndata] = h->fec_index;
+			g->ndata++;
+		} else {
+			kfree(copy);
+			vcmp_stats_inc(peer->vdev->stats,
+				       VCMP_STAT_FEC_RX_NOMEM);
+		}
+	}
+	vcmp_fec_rx_decode(peer, fr, g, rebuilt);
+	spin_unlock(&fr->lock);
+	return false;
+}
+
+/**
+ * vcmp_fec_rx_parity - a FEC_PARITY packet arrived
+ * @peer: the peer it came from
+ * @h: its VCMP header
+ * @skb: the packet, skb->data at the VCMP header; not consumed
+ * @rebuilt: receives the data packets it allowed to rebuild
+ *
+ * Context: softirq.
+ * Return: 0, or the negated enum vcmp_stat the caller drops it with.
+ */
+int vcmp_fec_rx_parity(struct vcmp_peer *peer, const struct vcmp_hdr *h,
+		       struct sk_buff *skb, struct sk_buff_head *rebuilt)
+{
+	struct vcmp_fec_rx *fr = &peer->fec_rx;
+	unsigned int len = skb->len - VCMP_HDR_LEN;
+	struct vcmp_fec_parity_hdr fh;
+	struct vcmp_fec_rx_group *g;
+	int hl, why = 0;
+	u8 *copy;
+
+	if (len > U16_MAX)
+		return -VCMP_STAT_FEC_RX_DROP_BAD;
+	copy = kmalloc(len, GFP_ATOMIC);
+	if (!copy)
+		return -VCMP_STAT_RX_DROP_NOMEM;
+	if (skb_copy_bits(skb, VCMP_HDR_LEN, copy, len)) {
+		why = -VCMP_STAT_FEC_RX_DROP_BAD;
+		goto out;
+	}
+	hl = vcmp_fec_hdr_decode(&fh, copy, len);
+	if (hl < 0 || h->fec_index != fh.k + fh.j) {
+		why = -VCMP_STAT_FEC_RX_DROP_BAD;
+		goto out;
+	}
+	spin_lock(&fr->lock);
+	g = vcmp_fec_rx_group(peer, fr, fh.start);
+	if (!g) {
+		spin_unlock(&fr->lock);
+		why = -VCMP_STAT_RX_DROP_NOMEM;
+		goto out;
+	}
+	if (g->k && (g->k != fh.k || memcmp(g->offset, fh.offset, fh.k))) {
+		spin_unlock(&fr->lock);
+		why = -VCMP_STAT_FEC_RX_DROP_BAD;
+		goto out;
+	}
+	vcmp_stats_inc(peer->vdev->stats, VCMP_STAT_FEC_RX_PARITY);
+	if (!g->k) {
+		g->k = fh.k;
+		memcpy(g->offset, fh.offset, fh.k);
+	}
+	if (!g->done && !g->parity[fh.j]) {
+		g->parity[fh.j] = copy;
+		g->parity_len[fh.j] = len;
+		g->parity_hl[fh.j] = hl;
+		copy = NULL;
+	}
+	vcmp_fec_rx_decode(peer, fr, g, rebuilt);
+	spin_unlock(&fr->lock);
+out:
+	kfree(copy);
+	return why;
+}
+
+/**
+ * vcmp_fec_rx_free - free the FEC receive state of a peer
+ * @fr: the peer's, which nothing uses any more (the peer is being freed)
+ */
+void vcmp_fec_rx_free(struct vcmp_fec_rx *fr)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr->ngroups; i++)
+		vcmp_fec_rx_free_copies(&fr->groups[i]);
+	kfree(fr->groups);
+	fr->groups = NULL;
+	fr->ngroups = 0;
+}
