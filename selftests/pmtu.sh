@@ -749,7 +749,7 @@ param() {	# param NAME: a module parameter, or fail
 
 test_flood() {
 	local uf=$1 cap timeout_ms want=20000 sampler max samples mem0 to0 sum out
-	local setcap=1048576 oldcap
+	local setcap=1048576 setto=10000 oldcap oldto
 	net "$uf" 1400
 	vcmp_sites plain 9000
 	add_link b 1
@@ -757,15 +757,19 @@ test_flood() {
 	wait_pmtu 1 1400 "done"
 	cap=$(param reasm_mem_max)
 	timeout_ms=$(param reasm_timeout_ms)
-	# A cap the flood surely reaches (restored after the case).
-	if [ -w "$PARAMS/reasm_mem_max" ] && [ "$cap" -gt "$setcap" ]; then
-		oldcap=$cap
-		echo "$setcap" >"$PARAMS/reasm_mem_max"
-		cap=$setcap
-		# Expanded now: the local is gone when the case's subshell exits.
-		# shellcheck disable=SC2064
-		trap "echo $oldcap >$PARAMS/reasm_mem_max" EXIT
-	fi
+	oldcap=$cap oldto=$timeout_ms
+	# A cap the flood surely reaches, and a timeout long enough for a
+	# slow sender (the debug kernel sends ~150 fragments/s) to reach it;
+	# both restored after the case.
+	[ -w "$PARAMS/reasm_mem_max" ] && [ -w "$PARAMS/reasm_timeout_ms" ] ||
+		fail "reasm_mem_max / reasm_timeout_ms not writable"
+	[ "$cap" -le "$setcap" ] || cap=$setcap
+	[ "$timeout_ms" -ge "$setto" ] || timeout_ms=$setto
+	echo "$cap" >"$PARAMS/reasm_mem_max"
+	echo "$timeout_ms" >"$PARAMS/reasm_timeout_ms"
+	# Expanded now: the locals are gone when the case's subshell exits.
+	# shellcheck disable=SC2064
+	trap "echo $oldcap >$PARAMS/reasm_mem_max; echo $oldto >$PARAMS/reasm_timeout_ms" EXIT
 	echo "reasm_mem_max $cap bytes, reasm_timeout_ms $timeout_ms"
 	mem0=$(st "$b" rx_drop_reasm_mem) to0=$(st "$b" rx_drop_reasm_timeout)
 	# Sample the gauge while the flood runs.
