@@ -6,6 +6,7 @@
  *                     [--dscp N] [--duration S]
  *   vcmpflow udp-recv --port PORT [--bind ADDR] [--timeout S] [--duration S]
  *                     [--report MS] [--name NAME]
+ *   (every mode also takes --dev IFNAME: bind to a device or VRF)
  *   vcmpflow tcp-send --to ADDR:PORT [--bytes N] [--duration S] [--timeout S]
  *   vcmpflow tcp-recv --port PORT [--bind ADDR] [--timeout S] [--report MS]
  *
@@ -47,7 +48,7 @@
 #define HDR_LEN		24
 
 struct opts {
-	const char *to, *bind, *name;
+	const char *to, *bind, *name, *dev;
 	int port, dscp, size;
 	double rate, duration, timeout;
 	unsigned long long count, bytes;
@@ -140,12 +141,17 @@ static void resolve(const char *spec, int port, int type, struct sockaddr_storag
 	freeaddrinfo(ai);
 }
 
+static const char *bind_dev;	/* --dev: SO_BINDTODEVICE (a VRF) */
+
 static int open_socket(int family, int type)
 {
 	int fd = socket(family, type, 0), one = 1, zero = 0;
 
 	if (fd < 0)
 		die("socket");
+	if (bind_dev && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bind_dev,
+				   strlen(bind_dev) + 1))
+		die("SO_BINDTODEVICE");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
@@ -544,6 +550,7 @@ int main(int argc, char **argv)
 		{ "bytes", required_argument, NULL, 'B' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "dev", required_argument, NULL, 'i' },
 		{ }
 	};
 	struct opts o = { .dscp = -1, .size = 200 };
@@ -568,6 +575,7 @@ int main(int argc, char **argv)
 		case 'B': o.bytes = strtoull(optarg, NULL, 0); break;
 		case 'R': o.report_ms = atoi(optarg); break;
 		case 'n': o.name = optarg; break;
+		case 'i': bind_dev = optarg; break;
 		default: usage();
 		}
 	}
