@@ -304,8 +304,8 @@ mp_wan_tx() {
 #   vcmpctl class add DEV CLASS mode flow|spray|dup|fec
 #   vcmpctl rule add DEV RULE class CLASS [dscp N] [proto P] [dport N] ...
 #   vcmpctl link set DEV PEER LINK role mandatory|preferred|available|backup
-#   vcmpctl -j show DEV   peers[].links[]: state, rtt_us, jitter_us,
-#                         loss_ppm (tx, the worse direction) ...
+#   vcmpctl -j show DEV   peers[].links[]: state (init, up, degraded,
+#                         down), stats.srtt_us, stats.loss_rx_ppm/_tx_ppm
 # mp_have_steering / mp_have_monitor tell whether this vcmpctl has them.
 mp_have_steering() { "$VCMPCTL" help 2>&1 | grep -q 'class add'; }
 mp_have_monitor() {
@@ -353,9 +353,9 @@ mp_link_json() {
 # mp_link_field SITE LINK JQ-EXPR: one value of mp_link_json.
 mp_link_field() { mp_link_json "$1" "$2" | jq -r "$3"; }
 
-# mp_link_metrics SITE LINK: "RTT_MS LOSS_PCT" of LINK: the RTT from the
-# first of srtt/rtt (in _us or _ms), the loss the worst of any loss field
-# (_ppm, _pct or percent), wherever in the link object they are.
+# mp_link_metrics SITE LINK: "RTT_MS LOSS_PCT" of LINK: the smoothed RTT
+# (stats.srtt_us; else rtt), the loss the worse direction (stats.loss_rx_ppm,
+# stats.loss_tx_ppm: any loss field, in _ppm, _pct or percent).
 mp_link_metrics() {
 	mp_link_json "$1" "$2" | jq -r '
 		[paths(numbers) as $p | {k: ($p | map(tostring) | join(".")), v: getpath($p)}] as $f
@@ -364,7 +364,8 @@ mp_link_metrics() {
 			elif (.k | test("_ppb$")) then .v / 10000000
 			elif (.k | test("permille")) then .v / 10
 			else .v end;
-		([$f[] | select(.k | test("(^|\\.)s?rtt(_us|_ms)?$")) | conv][0] // "") as $rtt
+		(([$f[] | select(.k | test("(^|\\.)srtt(_us|_ms)?$")) | conv]
+		  + [$f[] | select(.k | test("(^|\\.)rtt(_us|_ms)?$")) | conv])[0] // "") as $rtt
 		| ([$f[] | select(.k | test("loss")) | select(.k | test("count|packets|lost$") | not) | conv]
 			| max // "") as $loss
 		| "\($rtt) \($loss)"'
