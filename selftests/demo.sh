@@ -105,19 +105,20 @@ mp_have_monitor && have_monitor=1
 
 # Which link carries which traffic: the outer packet sizes tell them
 # apart (the payload is encrypted): voice ~300 bytes, video ~1100, bulk
-# full-size. tc counts them at each WAN link of site-a.
+# full-size. tc counts them (u32 filters, clsact egress) at each WAN link
+# of site-a.
 for i in 1 2 3; do
 	tc -n site-a qdisc add dev "wan$i" clsact
-	for f in "1 229 501" "2 900 1251" "3 1250 1600"; do
+	# IPv4 total length 256-511, 1024-1279, 1280-1535
+	for f in "1 0x0100 0xfe00" "2 0x0400 0xff00" "3 0x0500 0xff00"; do
 		set -- $f
-		tc -n site-a filter add dev "wan$i" egress pref "$1" protocol ip basic \
-			match "cmp(u16 at 2 layer network gt $2) and cmp(u16 at 2 layer network lt $3)" \
-			action ok
+		tc -n site-a filter add dev "wan$i" egress pref "$1" protocol ip u32 \
+			match u16 "$2" "$3" at 2 action ok
 	done
 done
 class_pkts() {	# class_pkts LINK: voice video bulk packets so far
 	tc -n site-a -s filter show dev "wan$1" egress | awk '
-		/^filter .* pref [0-9]+ basic/ { for (i = 1; i <= NF; i++) if ($i == "pref") p = $(i + 1) }
+		/^filter .* pref [0-9]+ u32 .*fh [0-9a-f]+::/ { for (i = 1; i <= NF; i++) if ($i == "pref") p = $(i + 1) }
 		/Sent [0-9]+ bytes [0-9]+ pkt/ { if (p) { c[p] = $4; p = 0 } }
 		END { printf "%d %d %d\n", c[1], c[2], c[3] }'
 }
