@@ -88,12 +88,12 @@ if mp_have_steering; then
 	say "video (DSCP 34): forward error correction, lost packets rebuilt from parity"
 	say "bulk (TCP port 5001): sprayed over all good links, resequenced at the receiver"
 	for s in a b; do
-		ip netns exec "site-$s" "$VCMPCTL" class add vcmp0 1 mode dup
-		ip netns exec "site-$s" "$VCMPCTL" class add vcmp0 2 mode fec
-		ip netns exec "site-$s" "$VCMPCTL" class add vcmp0 3 mode spray
-		ip netns exec "site-$s" "$VCMPCTL" rule add vcmp0 1 class 1 dscp 46
-		ip netns exec "site-$s" "$VCMPCTL" rule add vcmp0 2 class 2 dscp 34
-		ip netns exec "site-$s" "$VCMPCTL" rule add vcmp0 3 class 3 proto tcp dport 5001
+		mp_class "$s" 1 dup
+		mp_class "$s" 2 fec || mp_class "$s" 2 dup
+		mp_class "$s" 3 spray
+		mp_rule "$s" 1 1 dscp 46
+		mp_rule "$s" 2 2 dscp 34
+		mp_rule "$s" 3 3 proto tcp dport 5001
 	done
 	run ip netns exec site-a "$VCMPCTL" class show vcmp0 || true
 else

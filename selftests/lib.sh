@@ -301,13 +301,17 @@ mp_wan_tx() {
 
 # --- multipath: vcmpctl syntax --------------------------------------------
 # Steering (classes, rules, link roles) and monitoring are configured with:
-#   vcmpctl class add DEV CLASS mode flow|spray|dup|fec
+#   vcmpctl class add|set DEV CLASS mode flow|spray|dup|fec
 #   vcmpctl rule add DEV RULE class CLASS [dscp N] [proto P] [dport N] ...
 #   vcmpctl link set DEV PEER LINK role mandatory|preferred|available|backup
 #   vcmpctl -j show DEV   peers[].links[]: state (init, up, degraded,
 #                         down), stats.srtt_us, stats.loss_rx_ppm/_tx_ppm
 # mp_have_steering / mp_have_monitor tell whether this vcmpctl has them.
-mp_have_steering() { "$VCMPCTL" help 2>&1 | grep -q 'class add'; }
+mp_have_steering() { "$VCMPCTL" help 2>&1 | grep -Eq 'class (add|set)'; }
+# The verb that creates a class: "set" (VCMP_CMD_CLASS_SET) or "add".
+mp_class_verb() {
+	"$VCMPCTL" help 2>&1 | grep -q 'class set' && echo set || echo add
+}
 mp_have_monitor() {
 	n "$a" "$VCMPCTL" -j show vcmp0 2>/dev/null | grep -q '"state"'
 }
@@ -318,7 +322,7 @@ mp_class() {
 	shift
 	for s in a b; do
 		[ "$side" = both ] || [ "$side" = "$s" ] || continue
-		n "${!s}" "$VCMPCTL" class add vcmp0 "$1" mode "${@:2}"
+		n "${!s}" "$VCMPCTL" class "$(mp_class_verb)" vcmp0 "$1" mode "${@:2}"
 	done
 }
 
