@@ -303,7 +303,6 @@ mp_wan_tx() {
 # Steering (classes, rules, link roles) and monitoring are configured with:
 #   vcmpctl class add|set DEV CLASS mode flow|spray|dup|fec
 #   vcmpctl rule add DEV RULE class CLASS [dscp N] [proto P] [dport N] ...
-#   vcmpctl link set DEV PEER LINK role mandatory|preferred|available|backup
 #   vcmpctl -j show DEV   peers[].links[]: state (init, up, degraded,
 #                         down), stats.srtt_us, stats.loss_rx_ppm/_tx_ppm
 # mp_have_steering / mp_have_monitor tell whether this vcmpctl has them.
@@ -333,16 +332,6 @@ mp_rule() {
 	for s in a b; do
 		[ "$side" = both ] || [ "$side" = "$s" ] || continue
 		n "${!s}" "$VCMPCTL" rule add vcmp0 "$1" class "$2" "${@:3}"
-	done
-}
-
-# mp_role SITE LINK ROLE: LINK's role toward the other site.
-mp_role() {
-	local side=$1 s peer
-	for s in a b; do
-		[ "$side" = both ] || [ "$side" = "$s" ] || continue
-		[ "$s" = a ] && peer=2 || peer=1
-		n "${!s}" "$VCMPCTL" link set vcmp0 "$peer" "$2" role "$3"
 	done
 }
 
