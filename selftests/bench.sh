@@ -246,6 +246,9 @@ cleanup_all
 echo
 MP_RATE=${MP_RATE:-10}
 mp_bench_ok=1
+if mp_have_steering; then
+	MP_BW=(- $((MP_RATE * 1000)) $((MP_RATE * 1000)) 0)
+fi
 mp_sites >/dev/null 2>&1 || mp_bench_ok=0
 if [ "$mp_bench_ok" = 0 ]; then
 	echo "multipath: the three-link topology does not pass traffic"
@@ -296,6 +299,7 @@ else
 
 	# Failover gaps
 	cleanup_all
+	MP_BW=()
 	mp_sites >/dev/null
 	mp_class both 1 dup
 	mp_rule both 1 1 dscp 46

@@ -224,11 +224,13 @@ export_file() {
 # 10.0.0.2/24, fd10::1 and ::2) with the other site as its peer (a's peer
 # 2, b's peer 1) over links 1, 2 and 3, one per WAN (local address and
 # device pinned), one SA per direction. Each WAN end gets an empty
-# netem qdisc (mp_shape changes it). The vcmpctl syntax the multipath
+# netem qdisc (mp_shape changes it). MP_BW=(- KBPS KBPS KBPS) gives the
+# links a configured bandwidth (steering's until it measures one; 0: none).
+# The vcmpctl syntax the multipath
 # tests rely on is in the mp_* functions below, nowhere else.
 MP_WAN_NET=(- 192.0.2 198.51.100 203.0.113)
 mp_sites() {
-	local suite=${1:-aes-gcm-128} i s kab kba
+	local suite=${1:-aes-gcm-128} i s kab kba links
 	setup_ns a b
 	for i in 1 2 3; do
 		ip link add "wan$i" netns "$a" type veth peer name "wan$i" netns "$b"
@@ -247,11 +249,13 @@ mp_sites() {
 		ip -n "$1" addr add "10.0.0.$2/24" dev vcmp0
 		ip -n "$1" addr add "fd10::$2/64" dev vcmp0 nodad
 		ip -n "$1" link set vcmp0 up
+		links=()
+		for i in 1 2 3; do
+			links+=(link "$i" remote "${MP_WAN_NET[$i]}.$3" local "${MP_WAN_NET[$i]}.$2" dev "wan$i")
+			[ "${MP_BW[$i]:-0}" = 0 ] || links+=(bandwidth "${MP_BW[$i]}")
+		done
 		n "$1" "$VCMPCTL" peer add vcmp0 "$3" suite "$suite" \
-			allowed-ips "10.0.0.$3/32,fd10::$3/128" \
-			link 1 remote "${MP_WAN_NET[1]}.$3" local "${MP_WAN_NET[1]}.$2" dev wan1 \
-			link 2 remote "${MP_WAN_NET[2]}.$3" local "${MP_WAN_NET[2]}.$2" dev wan2 \
-			link 3 remote "${MP_WAN_NET[3]}.$3" local "${MP_WAN_NET[3]}.$2" dev wan3
+			allowed-ips "10.0.0.$3/32,fd10::$3/128" "${links[@]}"
 		if [ "$suite" != plain ]; then
 			n "$1" "$VCMPCTL" sa add vcmp0 "$3" "0x0100000$2" out key "${4:-}"
 			n "$1" "$VCMPCTL" sa add vcmp0 "$3" "0x0100000$3" in key "${5:-}"

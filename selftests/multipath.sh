@@ -23,6 +23,8 @@ GAP_BAR=${MP_GAP_BAR_MS:-300}
 debug_kernel && GAP_BAR=$((GAP_BAR * ${VCMP_DEBUG_SCALE:-10}))
 
 need_steering() { mp_have_steering || skip "vcmpctl has no traffic classes (vcmpctl class)"; }
+# before mp_sites: the link "bandwidth" keyword comes with steering
+need_steering_cli() { mp_have_steering || skip "vcmpctl has no traffic classes (vcmpctl class)"; }
 need_monitor() { mp_have_monitor || skip "vcmpctl -j show has no link state"; }
 
 # busiest_link SITE SECONDS: the WAN link that sent the most packets.
@@ -146,6 +148,8 @@ fec_loss() {
 # stream needs both): the receiver sees no packet out of order.
 spray_order() {
 	local count i d ooo
+	MP_BW=(- 4000 4000 0)
+	need_steering_cli
 	mp_sites
 	need_steering
 	n "$a" "$VCMPCTL" link del vcmp0 2 3
