@@ -23,7 +23,8 @@
  * returned data, and goodput. Results are one JSON line on stdout; with
  * --report MS the receivers also print one JSON line per interval.
  * Exit status: 0 when the run completed, 1 on errors, 2 when a TCP
- * transfer did not complete or a UDP receiver heard nothing.
+ * transfer did not complete or a UDP receiver heard nothing. With
+ * --timeout, no TCP send, read or wait for the close blocks longer.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -423,6 +424,8 @@ static int tcp_send(struct opts *o)
 		tv.tv_sec = (time_t)o->timeout;
 		tv.tv_usec = (suseconds_t)((o->timeout - tv.tv_sec) * 1e6);
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		/* and for the receiver's close at the end */
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	}
 	if (connect(fd, (struct sockaddr *)&dst, len))
 		die("connect");
