@@ -217,7 +217,7 @@ hysteresis() {
 	sleep 2
 	n "$b" vcmpflow udp-recv --port 6001 --timeout 5 >"$_state/h" &
 	wait_for 5 grep -q listening "$_state/h"
-	n "$a" vcmpflow udp-send --to 10.0.0.2:6001 --rate 500 --duration 14 --size 200 \
+	n "$a" vcmpflow udp-send --to 10.0.0.2:6001 --rate 500 --duration 25 --size 200 \
 		--dscp 46 >"$_state/h.send" &
 	sleep 2
 	mp_blackhole 1
