@@ -167,7 +167,7 @@ link_cell() {
 		return
 	fi
 	st=$(mp_link_state a "$1" 2>/dev/null || echo '?')
-	read -r rtt loss < <(mp_link_metrics a "$1" 2>/dev/null || echo "- -")
+	read -r rtt loss <<<"$(mp_link_metrics a "$1" 2>/dev/null || echo "- -")"
 	m=$(awk -v r="$rtt" -v l="$loss" 'BEGIN {
 		printf "%4s %5s", (r == "" || r == "-") ? "-" : sprintf("%.0fms", r),
 			(l == "" || l == "-") ? "-" : sprintf("%.1f%%", l) }')
@@ -192,7 +192,7 @@ say "link columns: state, round-trip time, loss, as vcmp measures them"
 say "class columns: the links a class used that second, and what it lost"
 printf '\n%5s  %-18s%-18s%-18s| %-20s %-20s %s\n' time fiber cable lte voice video bulk
 declare -A d prev
-for i in 1 2 3; do read -r prev[$i,1] prev[$i,2] prev[$i,3] < <(class_pkts "$i"); done
+for i in 1 2 3; do read -r prev[$i,1] prev[$i,2] prev[$i,3] <<<"$(class_pkts "$i")"; done
 t0=$(date +%s%N)
 for t in $(seq 1 "$SECS"); do
 	# sleep to the next whole second since the start
@@ -204,7 +204,7 @@ for t in $(seq 1 "$SECS"); do
 		event "${events[$t]}"
 	fi
 	for i in 1 2 3; do
-		read -r c1 c2 c3 < <(class_pkts "$i")
+		read -r c1 c2 c3 <<<"$(class_pkts "$i")"
 		d[$i,1]=$((c1 - prev[$i,1])) d[$i,2]=$((c2 - prev[$i,2])) d[$i,3]=$((c3 - prev[$i,3]))
 		prev[$i,1]=$c1 prev[$i,2]=$c2 prev[$i,3]=$c3
 	done
