@@ -325,7 +325,7 @@ mp_class() {
 	shift
 	for s in a b; do
 		[ "$side" = both ] || [ "$side" = "$s" ] || continue
-		n "${!s}" "$VCMPCTL" class "$(mp_class_verb)" vcmp0 "$1" mode "${@:2}"
+		n "${!s}" "$VCMPCTL" class "$(mp_class_verb)" vcmp0 "$1" mode "${@:2}" || return
 	done
 }
 
@@ -335,7 +335,7 @@ mp_rule() {
 	shift
 	for s in a b; do
 		[ "$side" = both ] || [ "$side" = "$s" ] || continue
-		n "${!s}" "$VCMPCTL" rule add vcmp0 "$1" class "$2" "${@:3}"
+		n "${!s}" "$VCMPCTL" rule add vcmp0 "$1" class "$2" "${@:3}" || return
 	done
 }
 
