@@ -114,12 +114,13 @@ mp_have_monitor && have_monitor=1
 # full-size. tc counts them (u32 filters, clsact egress) at each WAN link
 # of site-a.
 for i in 1 2 3; do
-	tc -n site-a qdisc add dev "wan$i" clsact
+	tc -n site-a qdisc add dev "wan$i" clsact || true
 	# IPv4 total length 256-511, 1024-1279, 1280-1535
 	for f in "1 0x0100 0xfe00" "2 0x0400 0xff00" "3 0x0500 0xff00"; do
 		set -- $f
 		tc -n site-a filter add dev "wan$i" egress pref "$1" protocol ip u32 \
-			match u16 "$2" "$3" at 2 action ok
+			match u16 "$2" "$3" at 2 action ok ||
+			say "(no tc u32 counters: the class columns stay empty)"
 	done
 done
 class_pkts() {	# class_pkts LINK: voice video bulk packets so far
