@@ -23,7 +23,10 @@ GAP_BAR=${MP_GAP_BAR_MS:-300}
 debug_kernel && GAP_BAR=$((GAP_BAR * ${VCMP_DEBUG_SCALE:-10}))
 
 # cases start vcmpflow in the background: end them with the case
-stop_jobs() { trap 'kill $(jobs -p) 2>/dev/null; true' EXIT; }
+# (the trap keeps the case's exit status, and the ERR trap quiet)
+stop_jobs() {
+	trap '_rc=$?; trap - ERR; kill $(jobs -p) 2>/dev/null; exit $_rc' EXIT
+}
 need_steering() { mp_have_steering || skip "vcmpctl has no traffic classes (vcmpctl class)"; }
 # before mp_sites: the link "bandwidth" keyword comes with steering
 need_steering_cli() { mp_have_steering || skip "vcmpctl has no traffic classes (vcmpctl class)"; }
