@@ -25,7 +25,7 @@ debug_kernel && GAP_BAR=$((GAP_BAR * ${VCMP_DEBUG_SCALE:-10}))
 # cases start vcmpflow in the background: end them with the case
 # (the trap keeps the case's exit status, and the ERR trap quiet)
 stop_jobs() {
-	trap '_rc=$?; trap - ERR; kill $(jobs -p) 2>/dev/null; exit $_rc' EXIT
+	trap '_rc=$?; trap - ERR; kill $(jobs -p) 2>/dev/null || true; exit $_rc' EXIT
 }
 need_steering() { mp_have_steering || skip "vcmpctl has no traffic classes (vcmpctl class)"; }
 # before mp_sites: the link "bandwidth" keyword comes with steering
