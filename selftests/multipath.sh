@@ -232,7 +232,7 @@ hysteresis() {
 	sleep 2
 	n "$b" vcmpflow udp-recv --port 6001 --timeout 5 >"$_state/h" &
 	wait_for 5 grep -q listening "$_state/h"
-	n "$a" vcmpflow udp-send --to 10.0.0.2:6001 --rate 500 --duration 25 --size 200 \
+	n "$a" vcmpflow udp-send --to 10.0.0.2:6001 --rate 500 --duration 30 --size 200 \
 		--dscp 46 >"$_state/h.send" &
 	sleep 2
 	mp_blackhole 1
@@ -246,7 +246,7 @@ hysteresis() {
 	mp_restore 1
 	t_restore=$(date +%s%N)
 	last=$(mp_wan_tx a 1)
-	while [ $(( $(date +%s%N) - t_restore )) -lt 8000000000 ]; do
+	while [ $(( $(date +%s%N) - t_restore )) -lt 15000000000 ]; do
 		sleep 0.1
 		now=$(date +%s%N)
 		d=$(( $(mp_wan_tx a 1) - last ))
