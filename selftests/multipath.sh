@@ -333,9 +333,9 @@ segments() {
 	done
 	for seg in red blue; do
 		[ "$seg" = red ] && other=blue || other=red
-		{ n "$b" vcmpflow udp-recv --port 7000 --dev "$seg" --timeout 2 >"$_state/$seg" || true; } &
+		{ n "$b" vcmpflow udp-recv --port 7000 --dev "$seg" --timeout 8 >"$_state/$seg" || true; } &
 		# heard nothing: exit status 2, the point here
-		{ n "$b" vcmpflow udp-recv --port 7000 --dev "$other" --timeout 2 >"$_state/$other" || true; } &
+		{ n "$b" vcmpflow udp-recv --port 7000 --dev "$other" --timeout 8 >"$_state/$other" || true; } &
 		wait_for 5 grep -q listening "$_state/$seg"
 		wait_for 5 grep -q listening "$_state/$other"
 		n "$a" vcmpflow udp-send --dev "$seg" --to 10.9.0.2:7000 --rate 200 --count 200 \
