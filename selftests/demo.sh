@@ -86,9 +86,10 @@ step "Traffic classes: what each kind of traffic needs"
 if mp_have_steering; then
 	video=fec
 	for s in a b; do
-		mp_class "$s" 1 dup
-		mp_class "$s" 2 "$video" 2>/dev/null || { video=dup; mp_class "$s" 2 dup; }
-		mp_class "$s" 3 spray
+		mp_class "$s" 1 dup name voice sla voice
+		mp_class "$s" 2 "$video" name video sla video 2>/dev/null ||
+			{ video=dup; mp_class "$s" 2 dup name video sla video; }
+		mp_class "$s" 3 spray name bulk sla bulk
 		mp_rule "$s" 1 1 dscp 46
 		mp_rule "$s" 2 2 dscp 34
 		mp_rule "$s" 3 3 proto tcp dport 5001
@@ -160,19 +161,17 @@ event() {
 	esac
 }
 
-# link_cell LINK: "state rtt loss" as vcmp sees it from site-a
-link_cell() {
-	local st m
+# link_cells: the three link columns, "state rtt loss" as vcmp sees each
+# link from site-a (one vcmpctl call a second: the VM is slow)
+link_cells() {
 	if [ "$have_monitor" = 0 ]; then
-		printf '%-17s' "(no monitor)"
+		printf '%-18s%-18s%-18s' "(no monitor)" "" ""
 		return
 	fi
-	st=$(mp_link_state a "$1" 2>/dev/null || echo '?')
-	read -r rtt loss <<<"$(mp_link_metrics a "$1" 2>/dev/null || echo "- -")"
-	m=$(awk -v r="$rtt" -v l="$loss" 'BEGIN {
-		printf "%4s %5s", (r == "" || r == "-") ? "-" : sprintf("%.0fms", r),
-			(l == "" || l == "-") ? "-" : sprintf("%.1f%%", l) }')
-	printf '%-5.5s %-11s ' "$st" "$m"
+	n site-a "$VCMPCTL" -j show vcmp0 2>/dev/null | jq -r '
+		[.. | objects | select(has("links")) | .links[]] | sort_by(.id) | .[]
+		| "\(.state // "?") \((.stats.srtt_us // 0) / 1000) \(([.stats.loss_rx_ppm // 0, .stats.loss_tx_ppm // 0] | max) / 10000)"' 2>/dev/null |
+		awk '{ printf "%-5.5s %4s %5s  ", $1, sprintf("%.0fms", $2), sprintf("%.1f%%", $3) }'
 }
 # where CLASS: links that carried more than 10 % of CLASS's packets
 where() {
@@ -185,7 +184,7 @@ where() {
 }
 # last_interval NAME KEY: KEY of the receiver's latest per-second report
 last_interval() {
-	grep '"report":"interval"' "$_state/$1" | tail -n1 | jq -r ".$2 // 0"
+	grep '"report":"interval"' "$_state/$1" | tail -n1 | grep -o "\"$2\":[0-9.]*" | cut -d: -f2
 }
 
 step "Second by second (as seen from site-a)"
@@ -209,7 +208,7 @@ for t in $(seq 1 "$SECS"); do
 		d[$i,1]=$((c1 - prev[$i,1])) d[$i,2]=$((c2 - prev[$i,2])) d[$i,3]=$((c3 - prev[$i,3]))
 		prev[$i,1]=$c1 prev[$i,2]=$c2 prev[$i,3]=$c3
 	done
-	printf '%5s  %s%s%s| %-20s %-20s %s\n' "${t}s" "$(link_cell 1)" "$(link_cell 2)" "$(link_cell 3)" \
+	printf '%5s  %s| %-20s %-20s %s\n' "${t}s" "$(link_cells)" \
 		"$(where 1) -$(last_interval voice lost)" \
 		"$(where 2) -$(last_interval video lost)" \
 		"$(where 3) $(awk -v b="$(last_interval bulk bytes)" 'BEGIN { printf "%.1fMbit/s", b * 8 / 1e6 }')"
