@@ -20,8 +20,8 @@
 #                             (default 30) s; prints executions and coverage per target
 #   make stress               selftests/lifecycle.sh in the VM with STRESS_ROUNDS (100)
 #                             teardowns of each kind and STRESS_CHURN (1000) churn rounds
-#   make demo                 boot a VM and show two sites with vcmp devices
-#   make bench                vcmp vs WireGuard vs xfrm ESP-in-UDP, peer scale (VM)
+#   make demo                 boot a VM and play a two-site SD-WAN over three links
+#   make bench                vcmp vs WireGuard vs xfrm ESP-in-UDP, peer scale, multipath (VM)
 #   make vm-shell             interactive shell in the test VM (KERNELS=6.1 for the old one)
 #   make checkpatch           scripts/checkpatch.pl --strict on the kernel sources
 #   make lint                 W=1 + sparse build against both Debian kernels

@@ -232,3 +232,130 @@ slab1=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
 count=$(n "$b" "$VCMPCTL" -j show vcmp9 | grep -o '"peer_count":[0-9]*' | cut -d: -f2)
 echo "peers configured: $count of $N in $(( (t1 - t0) / 1000000 )) ms," \
 	"slab growth $(( (slab1 - slab0) * 1024 / N )) bytes per peer (with its link, prefix and 2 SAs)"
+
+# Multipath (mp_sites in lib.sh: three WAN links between two sites).
+# - Aggregation: links 1 and 2 shaped to the same rate (MP_RATE, default
+#   10 Mbit/s) with 10 ms and 30 ms one-way delay; one TCP flow sprayed
+#   over both; its goodput divided by one link's rate (target >= 1.85).
+# - Failover gap: the longest delivery gap of a TCP transfer and of a
+#   1000 packet/s UDP stream when their link becomes a black hole, in
+#   per-flow and duplication modes.
+# - FEC: inner loss of 5000 packets with netem loss on every link, with and
+#   without the FEC class, and the extra packets FEC sent.
+cleanup_all
+echo
+MP_RATE=${MP_RATE:-10}
+mp_bench_ok=1
+if mp_have_steering; then
+	MP_BW=(- $((MP_RATE * 1000)) $((MP_RATE * 1000)) 0)
+fi
+mp_sites >/dev/null 2>&1 || mp_bench_ok=0
+if [ "$mp_bench_ok" = 0 ]; then
+	echo "multipath: the three-link topology does not pass traffic"
+elif ! mp_have_steering; then
+	echo "multipath: this vcmpctl has no traffic classes (vcmpctl class): no figures"
+else
+	busiest() {	# busiest link at site a over 1 s
+		local i best=1 most=-1 d
+		declare -A t0
+		for i in 1 2 3; do t0[$i]=$(mp_wan_tx a "$i"); done
+		sleep 1
+		for i in 1 2 3; do
+			d=$(( $(mp_wan_tx a "$i") - t0[$i] ))
+			[ "$d" -gt "$most" ] && most=$d best=$i
+		done
+		echo "$best"
+	}
+	tcp_run() {	# tcp_run SECS [dscp]: goodput and gap lines in $_state/tcp.*
+		n "$b" vcmpflow tcp-recv --port 5301 --timeout 20 >"$_state/tcp.recv" &
+		wait_for 5 grep -q listening "$_state/tcp.recv"
+		n "$a" vcmpflow tcp-send --to 10.0.0.2:5301 --duration "$1" --timeout 20 \
+			--dscp "${2:-0}" >"$_state/tcp.send" 2>&1 &
+	}
+	# Aggregation
+	mp_class both 3 spray
+	mp_rule both 3 3 dscp 10
+	n "$a" "$VCMPCTL" link del vcmp0 2 3
+	n "$b" "$VCMPCTL" link del vcmp0 1 3
+	mp_rate both 1 "${MP_RATE}mbit" 10ms
+	mp_rate both 2 "${MP_RATE}mbit" 30ms
+	for r in $(seq "$ROUNDS"); do
+		for mode in single spray; do
+			[ "$mode" = single ] && dscp=0 || dscp=10
+			tcp_run "$SECS" "$dscp"
+			wait
+			g=$(flow_json "$_state/tcp.recv" goodput_mbit)
+			echo "${g:-0}" >>"$_state/agg-$mode"
+			echo "# aggregation round $r, $mode: ${g:-0} Mbit/s"
+		done
+	done
+	printf '%-44s %10s %8s\n' "aggregation, 2 x $MP_RATE Mbit/s (10 and 30 ms)" "Mbit/s" "ratio"
+	for mode in single spray; do
+		g=$(median <"$_state/agg-$mode")
+		printf '%-44s %10s %8s\n' "one TCP flow, $mode" "$g" \
+			"$(awk -v g="$g" -v r="$MP_RATE" 'BEGIN { printf "%.2f", g / r }')"
+	done
+	echo "# (ratio: goodput / one link's rate; target for spray >= 1.85)"
+
+	# Failover gaps
+	cleanup_all
+	MP_BW=()
+	mp_sites >/dev/null
+	mp_class both 1 dup
+	mp_rule both 1 1 dscp 46
+	for r in $(seq "$ROUNDS"); do
+		for mode in flow dup; do
+			[ "$mode" = flow ] && dscp=0 || dscp=46
+			mp_restore 1; mp_restore 2; mp_restore 3
+			sleep 2
+			tcp_run 6 "$dscp"
+			n "$b" vcmpflow udp-recv --port 6301 --timeout 4 >"$_state/udp.recv" &
+			wait_for 5 grep -q listening "$_state/udp.recv"
+			n "$a" vcmpflow udp-send --to 10.0.0.2:6301 --rate 1000 --duration 6 \
+				--size 200 --dscp "$dscp" >/dev/null &
+			sleep 2
+			l=$(busiest)
+			mp_blackhole "$l"
+			wait
+			echo "$(flow_json "$_state/tcp.recv" max_gap_ms) $(flow_json "$_state/udp.recv" max_gap_ms) $(flow_json "$_state/udp.recv" lost)" \
+				>>"$_state/gap-$mode"
+			echo "# failover round $r, $mode (link $l dark): $(tail -n1 "$_state/gap-$mode")" \
+				"complete=$(flow_json "$_state/tcp.recv" complete)"
+		done
+	done
+	printf '%-24s %14s %14s %12s\n' "failover, link dark" "TCP gap ms" "UDP gap ms" "UDP lost"
+	for mode in flow dup; do
+		printf '%-24s %14s %14s %12s\n' "$mode" \
+			"$(cut -d' ' -f1 "$_state/gap-$mode" | median)" \
+			"$(cut -d' ' -f2 "$_state/gap-$mode" | median)" \
+			"$(cut -d' ' -f3 "$_state/gap-$mode" | median)"
+	done
+	echo "# (medians of $ROUNDS; UDP at 1000 packets/s; bar 300 ms, target 100 ms)"
+
+	# FEC
+	mp_restore 1; mp_restore 2; mp_restore 3
+	mp_class both 2 fec
+	mp_rule both 2 2 dscp 34
+	printf '%-14s %14s %14s %16s\n' "netem loss %" "flow lost %" "FEC lost %" "FEC extra pkts %"
+	for loss in 0 1 3 5 10; do
+		for i in 1 2 3; do mp_shape a "$i" netem loss "$loss%" limit 10000; done
+		line=
+		for dscp in 0 34; do
+			tx0=0
+			for i in 1 2 3; do tx0=$((tx0 + $(mp_wan_tx a "$i"))); done
+			n "$b" vcmpflow udp-recv --port 6302 --timeout 3 >"$_state/fec.recv" &
+			wait_for 5 grep -q listening "$_state/fec.recv"
+			n "$a" vcmpflow udp-send --to 10.0.0.2:6302 --rate 1000 --count 5000 \
+				--size 400 --dscp "$dscp" >/dev/null
+			wait
+			tx1=0
+			for i in 1 2 3; do tx1=$((tx1 + $(mp_wan_tx a "$i"))); done
+			line+=" $(awk -v l="$(flow_json "$_state/fec.recv" lost)" \
+				'BEGIN { printf "%.3f", l / 5000 * 100 }')"
+			extra=$(awk -v t=$((tx1 - tx0)) 'BEGIN { printf "%.1f", (t - 5000) / 5000 * 100 }')
+		done
+		set -- $line
+		printf '%-14s %14s %14s %16s\n' "$loss" "$1" "$2" "$extra"
+	done
+	echo "# (5000 packets at 1000/s per cell; extra packets include probes)"
+fi

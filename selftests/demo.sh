@@ -1,89 +1,237 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Two sites, each in its own network namespace, joined by an underlay link;
-# each site has a vcmp device with the other as its peer, AES-GCM keys in
-# both directions, and traffic crosses the tunnel encrypted: the capture
-# on the underlay shows only ESP in UDP 2426.
-# Run by "make demo" inside the VM; runs unchanged as root on any machine
-# where the vcmp module can be loaded. (Multipath arrives with later work:
-# one link per peer here.)
+# make demo: a two-site SD-WAN in one VM. Two sites (network namespaces
+# site-a and site-b) are joined by three WAN links of different quality:
+# fiber (fast, clean), cable (more delay, jitter) and LTE (slow, lossy).
+# vcmp runs one encrypted tunnel over all three. Three kinds of traffic
+# cross it from site-a to site-b: voice (small packets, 50/s), video
+# (300 packets/s) and a bulk TCP transfer. On a timeline, links get
+# worse, die and come back; every second the demo prints what vcmp
+# measures on each link and which links each kind of traffic uses, and
+# at the end what was delivered and lost and the longest interruptions.
+# Runs unchanged as root on any machine where the vcmp module loads.
+# DEMO_SECS (default 40) stretches or shrinks the timeline.
+cd "$(dirname "$0")" || exit 1
+source ./lib.sh
+PATH=$PATH:$LIB_DIR/tools
 set -e
-cd "$(dirname "$0")"
-VCMPCTL=${VCMPCTL:-$(type -P vcmpctl || echo ../tools/vcmpctl/vcmpctl)}
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
+SECS=${DEMO_SECS:-40}
+bold() { printf '\033[1m%s\033[0m\n' "$*"; }
+step() { printf '\n'; bold "== $*"; }
+say() { printf '   %s\n' "$*"; }
+run() { printf '   $ %s\n' "$*"; "$@" | sed 's/^/     /'; }
 
-modprobe vcmp 2>/dev/null || insmod ../kernel/vcmp.ko
+vcmp_load
+names=(- fiber cable lte)
+a=site-a b=site-b
+cleanup_demo() {
+	kill $(jobs -p) 2>/dev/null || true
+	ip netns del site-a 2>/dev/null || true
+	ip netns del site-b 2>/dev/null || true
+}
+trap 'cleanup_demo; rm -rf "$_state"' EXIT
+cleanup_demo
 
-step "Two sites: namespaces site-a and site-b, underlay 192.0.2.0/24"
+step "Two sites, three WAN links"
+say "site-a and site-b are network namespaces: two branch offices."
+say "Each WAN link is a virtual cable (veth) whose quality tc netem sets:"
 for s in a b; do
-	ip netns del "site-$s" 2>/dev/null || true
 	ip netns add "site-$s"
 	ip -n "site-$s" link set lo up
 done
-ip link add wan0 netns site-a type veth peer name wan0 netns site-b
-ip -n site-a addr add 192.0.2.1/24 dev wan0
-ip -n site-b addr add 192.0.2.2/24 dev wan0
-ip -n site-a link set wan0 up
-ip -n site-b link set wan0 up
-run ip netns exec site-a ping -c 2 -n 192.0.2.2
-
-step "A vcmp device at each site"
-run ip -n site-a link add vcmp0 type vcmp
-run ip netns exec site-b "$VCMPCTL" dev add vcmp0 port 2426
-for s in a b; do
-	ip -n "site-$s" link set vcmp0 up
+for i in 1 2 3; do
+	ip link add "wan$i" netns site-a type veth peer name "wan$i" netns site-b
+	ip -n site-a addr add "${MP_WAN_NET[$i]}.1/24" dev "wan$i"
+	ip -n site-b addr add "${MP_WAN_NET[$i]}.2/24" dev "wan$i"
+	ip -n site-a link set "wan$i" up
+	ip -n site-b link set "wan$i" up
 done
-run ip -n site-a -d link show vcmp0
-run ip netns exec site-b "$VCMPCTL" dev show
+# quality, one way; each direction gets the same
+shape_good() {
+	mp_shape both 1 netem delay 5ms limit 10000 rate 50mbit
+	mp_shape both 2 netem delay 15ms 5ms limit 10000 rate 20mbit
+	mp_shape both 3 netem delay 35ms 10ms loss 1% limit 10000 rate 10mbit
+}
+shape_good
+say "wan1 fiber: 5 ms one way, 50 Mbit/s, clean"
+say "wan2 cable: 15 ms +- 5 ms jitter, 20 Mbit/s"
+say "wan3 lte:   35 ms +- 10 ms jitter, 1 % loss, 10 Mbit/s"
+run ip netns exec site-a ping -c 3 -i 0.2 -q "${MP_WAN_NET[1]}.2"
 
-step "Each site listens on UDP 2426 (IPv4 and IPv6)"
-run ip netns exec site-a ss -ulnp 'sport = :2426'
-run ip netns exec site-b ss -ulnp 'sport = :2426'
-
-step "Peers: site-a's peer 2 is site-b, over one link; inner 10.0.0.0/24"
-run ip netns exec site-a "$VCMPCTL" peer add vcmp0 2 suite aes-gcm-128 \
-	allowed-ips 10.0.0.2/32 link 1 remote 192.0.2.2
-run ip netns exec site-b "$VCMPCTL" peer add vcmp0 1 suite aes-gcm-128 \
-	allowed-ips 10.0.0.1/32 link 1 remote 192.0.2.1
-ip -n site-a addr add 10.0.0.1/24 dev vcmp0
-ip -n site-b addr add 10.0.0.2/24 dev vcmp0
-
-step "Keys: one SA per direction (vcmpctl genkey makes them)"
+step "One vcmp tunnel over the three links"
 kab=$("$VCMPCTL" genkey aes-gcm-128)
 kba=$("$VCMPCTL" genkey aes-gcm-128)
-run ip netns exec site-a "$VCMPCTL" sa add vcmp0 2 0x01000001 out key "$kab"
-run ip netns exec site-b "$VCMPCTL" sa add vcmp0 1 0x01000001 in key "$kab"
-run ip netns exec site-b "$VCMPCTL" sa add vcmp0 1 0x01000002 out key "$kba"
-run ip netns exec site-a "$VCMPCTL" sa add vcmp0 2 0x01000002 in key "$kba"
-run ip netns exec site-a "$VCMPCTL" show vcmp0
+for s in "a 1 2 $kab $kba" "b 2 1 $kba $kab"; do
+	set -- $s
+	ns=site-$1
+	ip -n "$ns" link add vcmp0 type vcmp
+	ip -n "$ns" addr add "10.0.0.$2/24" dev vcmp0
+	ip -n "$ns" link set vcmp0 up
+	args=()
+	for i in 1 2 3; do
+		args+=(link "$i" remote "${MP_WAN_NET[$i]}.$3" local "${MP_WAN_NET[$i]}.$2" dev "wan$i")
+	done
+	run ip netns exec "$ns" "$VCMPCTL" peer add vcmp0 "$3" suite aes-gcm-128 \
+		allowed-ips "10.0.0.$3/32" "${args[@]}"
+	ip netns exec "$ns" "$VCMPCTL" sa add vcmp0 "$3" "0x0100000$2" out key "$4"
+	ip netns exec "$ns" "$VCMPCTL" sa add vcmp0 "$3" "0x0100000$3" in key "$5"
+done
+say "(and one AES-GCM key per direction: vcmpctl sa add ... key HEX)"
+wait_for 10 ip netns exec site-a ping -c 1 -W 1 10.0.0.2 >/dev/null
+run ip netns exec site-a ping -c 3 -i 0.2 -q 10.0.0.2
 
-step "Traffic through the tunnel, and what the underlay sees"
-cap=$(mktemp)
-ip netns exec site-b tcpdump -Z root --immediate-mode -i wan0 -n -U -w "$cap" \
-	udp 2>/dev/null &
-tcpdump_pid=$!
-sleep 1
-run ip netns exec site-a ping -c 3 -n 10.0.0.2
-printf 'a secret for site-b' | ip netns exec site-a nc -u -w0 10.0.0.2 9
-sleep 0.5
-kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true
-run ip netns exec site-b tcpdump -Z root -r "$cap" -n 2>/dev/null
-if grep -aq 'a secret' "$cap"; then
-	echo "plaintext on the wire: this must not happen"; exit 1
+step "Traffic classes: what each kind of traffic needs"
+if mp_have_steering; then
+	video=fec
+	for s in a b; do
+		mp_class "$s" 1 dup name voice sla voice
+		mp_class "$s" 2 "$video" name video sla video 2>/dev/null ||
+			{ video=dup; mp_class "$s" 2 dup name video sla video; }
+		mp_class "$s" 3 spray name bulk sla bulk
+		mp_rule "$s" 1 1 dscp 46
+		mp_rule "$s" 2 2 dscp 34
+		mp_rule "$s" 3 3 proto tcp dport 5001
+	done
+	say "voice (DSCP 46): duplicated on the two best links, the receiver keeps the first copy"
+	if [ "$video" = fec ]; then
+		say "video (DSCP 34): forward error correction, lost packets rebuilt from parity"
+	else
+		say "video (DSCP 34): duplicated too (this module has no FEC mode yet)"
+	fi
+	say "bulk (TCP port 5001): sprayed over all good links, resequenced at the receiver"
+	run ip netns exec site-a "$VCMPCTL" class show vcmp0 || true
+	run ip netns exec site-a "$VCMPCTL" rule show vcmp0 || true
+else
+	say "(this vcmpctl has no traffic classes yet: every kind of traffic"
+	say " takes the default, per-flow steering)"
 fi
-echo "(no plaintext on the underlay: only UDP 2426 carrying ESP)"
-rm -f "$cap"
+have_monitor=0
+mp_have_monitor && have_monitor=1
 
-step "Counters: ip -s link and the per-reason counters of ethtool -S"
-printf 'stray datagram to the tunnel port' |
-	ip netns exec site-a nc -u -w0 192.0.2.2 2426
-sleep 0.2
-run ip -n site-b -s link show vcmp0
-run ip netns exec site-b ethtool -S vcmp0
+# Which link carries which traffic: the outer packet sizes tell them
+# apart (the payload is encrypted): voice ~300 bytes, video ~1100, bulk
+# full-size. tc counts them (u32 filters, clsact egress) at each WAN link
+# of site-a.
+for i in 1 2 3; do
+	tc -n site-a qdisc add dev "wan$i" clsact || true
+	# IPv4 total length 256-511, 1024-1279, 1280-1535
+	for f in "1 0x0100 0xfe00" "2 0x0400 0xff00" "3 0x0500 0xff00"; do
+		set -- $f
+		tc -n site-a filter add dev "wan$i" egress pref "$1" protocol ip u32 \
+			match u16 "$2" "$3" at 2 action ok ||
+			say "(no tc u32 counters: the class columns stay empty)"
+	done
+done
+class_pkts() {	# class_pkts LINK: voice video bulk packets so far
+	tc -n site-a -s filter show dev "wan$1" egress | awk '
+		/^filter .* pref [0-9]+ u32 .*fh [0-9a-f]+::/ { for (i = 1; i <= NF; i++) if ($i == "pref") p = $(i + 1) }
+		/Sent [0-9]+ bytes [0-9]+ pkt/ { if (p) { c[p] = $4; p = 0 } }
+		END { printf "%d %d %d\n", c[1], c[2], c[3] }'
+}
 
-for s in a b; do ip netns del "site-$s"; done
+step "Traffic starts: voice, video and a bulk transfer from site-a to site-b"
+n site-b vcmpflow udp-recv --port 4000 --name voice --report 1000 --timeout 5 >"$_state/voice" &
+n site-b vcmpflow udp-recv --port 4001 --name video --report 1000 --timeout 5 >"$_state/video" &
+n site-b vcmpflow tcp-recv --port 5001 --name bulk --report 1000 --timeout 30 >"$_state/bulk" &
+sleep 1
+n site-a vcmpflow udp-send --to 10.0.0.2:4000 --rate 50 --duration "$SECS" --size 200 \
+	--dscp 46 >"$_state/voice.send" &
+n site-a vcmpflow udp-send --to 10.0.0.2:4001 --rate 300 --duration "$SECS" --size 1000 \
+	--dscp 34 >"$_state/video.send" &
+n site-a vcmpflow tcp-send --to 10.0.0.2:5001 --duration "$SECS" --timeout 30 \
+	>"$_state/bulk.send" 2>&1 &
+
+# The timeline: second -> what happens
+declare -A events=(
+	[$((SECS * 2 / 10))]="cable gets bad: 60 ms +- 40 ms jitter, 5 % loss"
+	[$((SECS * 4 / 10))]="fiber cut: everything dropped, both ways"
+	[$((SECS * 6 / 10))]="fiber repaired"
+	[$((SECS * 7 / 10))]="LTE dies"
+	[$((SECS * 85 / 100))]="cable recovers"
+)
+event() {
+	case $1 in
+	"cable gets bad"*) mp_shape both 2 netem delay 60ms 40ms loss 5% limit 10000 rate 20mbit ;;
+	"fiber cut"*) mp_blackhole 1 ;;
+	"fiber repaired") mp_shape both 1 netem delay 5ms limit 10000 rate 50mbit ;;
+	"LTE dies") mp_blackhole 3 ;;
+	"cable recovers") mp_shape both 2 netem delay 15ms 5ms limit 10000 rate 20mbit ;;
+	esac
+}
+
+# link_cells: the three link columns, "state rtt loss" as vcmp sees each
+# link from site-a (one vcmpctl call a second: the VM is slow)
+link_cells() {
+	if [ "$have_monitor" = 0 ]; then
+		printf '%-18s%-18s%-18s' "(no monitor)" "" ""
+		return
+	fi
+	n site-a "$VCMPCTL" -j show vcmp0 2>/dev/null | jq -r '
+		[.. | objects | select(has("links")) | .links[]] | sort_by(.id) | .[]
+		| "\(.state // "?") \((.stats.srtt_us // 0) / 1000) \(([.stats.loss_rx_ppm // 0, .stats.loss_tx_ppm // 0] | max) / 10000)"' 2>/dev/null |
+		awk '{ printf "%-5.5s %4s %5s  ", $1, sprintf("%.0fms", $2), sprintf("%.1f%%", $3) }'
+}
+# where CLASS: links that carried more than 10 % of CLASS's packets
+where() {
+	local c=$1 i tot=0 out=
+	for i in 1 2 3; do tot=$((tot + d[$i,$c])); done
+	for i in 1 2 3; do
+		[ "$tot" -gt 0 ] && [ $((d[$i,$c] * 10)) -gt "$tot" ] && out+="${out:++}${names[$i]}"
+	done
+	echo "${out:--}"
+}
+# last_interval NAME KEY: KEY of the receiver's latest per-second report
+last_interval() {
+	grep '"report":"interval"' "$_state/$1" | tail -n1 | grep -o "\"$2\":[0-9.]*" | cut -d: -f2
+}
+
+step "Second by second (as seen from site-a)"
+say "link columns: state, round-trip time, loss, as vcmp measures them"
+say "class columns: the links a class used that second, and what it lost"
+printf '\n%5s  %-18s%-18s%-18s| %-20s %-20s %s\n' time fiber cable lte voice video bulk
+declare -A d prev
+for i in 1 2 3; do read -r prev[$i,1] prev[$i,2] prev[$i,3] <<<"$(class_pkts "$i")"; done
+t0=$(date +%s%N)
+for t in $(seq 1 "$SECS"); do
+	# sleep to the next whole second since the start
+	now=$(date +%s%N)
+	wake=$((t0 + t * 1000000000))
+	[ "$now" -lt "$wake" ] && sleep "$(awk -v n=$((wake - now)) 'BEGIN { print n / 1e9 }')"
+	if [ -n "${events[$t]:-}" ]; then
+		printf '\033[1m%5s  --> %s\033[0m\n' "${t}s" "${events[$t]}"
+		event "${events[$t]}"
+	fi
+	for i in 1 2 3; do
+		read -r c1 c2 c3 <<<"$(class_pkts "$i")"
+		d[$i,1]=$((c1 - prev[$i,1])) d[$i,2]=$((c2 - prev[$i,2])) d[$i,3]=$((c3 - prev[$i,3]))
+		prev[$i,1]=$c1 prev[$i,2]=$c2 prev[$i,3]=$c3
+	done
+	printf '%5s  %s| %-20s %-20s %s\n' "${t}s" "$(link_cells)" \
+		"$(where 1) -$(last_interval voice lost)" \
+		"$(where 2) -$(last_interval video lost)" \
+		"$(where 3) $(awk -v b="$(last_interval bulk bytes)" 'BEGIN { printf "%.1fMbit/s", b * 8 / 1e6 }')"
+done
+wait_for 10 grep -q '"report":"final"' "$_state/bulk" || true
+sleep 1
+wait 2>/dev/null || true
+
+step "Summary"
+printf '   %-6s %9s %9s %7s %11s %12s %17s\n' class sent delivered lost duplicates "out of order" "longest gap (ms)"
+for c in voice video; do
+	f=$_state/$c
+	printf '   %-6s %9s %9s %7s %11s %12s %17s\n' "$c" "$(flow_json "$f" sent)" \
+		"$(flow_json "$f" unique)" "$(flow_json "$f" lost)" "$(flow_json "$f" duplicates)" \
+		"$(flow_json "$f" out_of_order)" "$(flow_json "$f" max_gap_ms)"
+done
+printf '   %-6s %s bytes delivered (%s), %s Mbit/s on average, longest stall %s ms\n' bulk \
+	"$(flow_json "$_state/bulk" bytes)" \
+	"$(flow_json "$_state/bulk" complete | sed 's/true/complete/;s/false/INCOMPLETE/')" \
+	"$(flow_json "$_state/bulk" goodput_mbit)" "$(flow_json "$_state/bulk" max_gap_ms)"
+say ""
+say "The longest gap is the worst interruption a class saw: the fiber cut"
+say "and the LTE loss are in there. Counters of the tunnel itself:"
+run ip netns exec site-a "$VCMPCTL" show vcmp0
 echo
 echo "demo finished"

@@ -216,3 +216,166 @@ export_file() {
 		return 1
 	fi
 }
+
+# --- multipath: two sites, three WAN links ---------------------------------
+# mp_sites [SUITE]: namespaces $a and $b (sites) joined by three veth
+# pairs wan1, wan2, wan3 (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24;
+# site a is .1, site b .2); on each site vcmp0 (inner 10.0.0.1 and
+# 10.0.0.2/24, fd10::1 and ::2) with the other site as its peer (a's peer
+# 2, b's peer 1) over links 1, 2 and 3, one per WAN (local address and
+# device pinned), one SA per direction. Each WAN end gets an empty
+# netem qdisc (mp_shape changes it). MP_BW=(- KBPS KBPS KBPS) gives the
+# links a configured bandwidth (steering's until it measures one; 0: none).
+# The vcmpctl syntax the multipath
+# tests rely on is in the mp_* functions below, nowhere else.
+MP_WAN_NET=(- 192.0.2 198.51.100 203.0.113)
+mp_sites() {
+	local suite=${1:-aes-gcm-128} i s kab kba links
+	setup_ns a b
+	for i in 1 2 3; do
+		ip link add "wan$i" netns "$a" type veth peer name "wan$i" netns "$b"
+		ip -n "$a" addr add "${MP_WAN_NET[$i]}.1/24" dev "wan$i"
+		ip -n "$b" addr add "${MP_WAN_NET[$i]}.2/24" dev "wan$i"
+		for s in "$a" "$b"; do
+			ip -n "$s" link set "wan$i" up
+			tc -n "$s" qdisc add dev "wan$i" root handle 1: netem limit 10000
+		done
+	done
+	kab=$("$VCMPCTL" genkey "$suite" 2>/dev/null || true)
+	kba=$("$VCMPCTL" genkey "$suite" 2>/dev/null || true)
+	for s in "$a 1 2 $kab $kba" "$b 2 1 $kba $kab"; do
+		set -- $s
+		ip -n "$1" link add vcmp0 type vcmp
+		ip -n "$1" addr add "10.0.0.$2/24" dev vcmp0
+		ip -n "$1" addr add "fd10::$2/64" dev vcmp0 nodad
+		ip -n "$1" link set vcmp0 up
+		links=()
+		for i in 1 2 3; do
+			links+=(link "$i" remote "${MP_WAN_NET[$i]}.$3" local "${MP_WAN_NET[$i]}.$2" dev "wan$i")
+			[ "${MP_BW[$i]:-0}" = 0 ] || links+=(bandwidth "${MP_BW[$i]}")
+		done
+		n "$1" "$VCMPCTL" peer add vcmp0 "$3" suite "$suite" \
+			allowed-ips "10.0.0.$3/32,fd10::$3/128" "${links[@]}"
+		if [ "$suite" != plain ]; then
+			n "$1" "$VCMPCTL" sa add vcmp0 "$3" "0x0100000$2" out key "${4:-}"
+			n "$1" "$VCMPCTL" sa add vcmp0 "$3" "0x0100000$3" in key "${5:-}"
+		fi
+	done
+	wait_for 10 n "$a" ping -c 1 -W 1 10.0.0.2 >/dev/null ||
+		fail "no traffic through the tunnel"
+}
+
+# mp_shape SITE LINK QDISC-ARGS...: the netem (or other root qdisc) of
+# LINK's egress at SITE ("a" or "b"), e.g. mp_shape a 1 netem delay 10ms.
+# mp_shape both LINK ...: the same at both ends.
+mp_shape() {
+	local side=$1 link=$2 ns
+	shift 2
+	case $side in
+	both)	mp_shape a "$link" "$@"; mp_shape b "$link" "$@"; return ;;
+	a)	ns=$a ;;
+	b)	ns=$b ;;
+	esac
+	tc -n "$ns" qdisc replace dev "wan$link" root handle 1: "$@"
+}
+
+# mp_rate BOTH LINK RATE DELAY: shape LINK to RATE (e.g. 20mbit) with
+# one-way DELAY each way: netem delay with a tbf child.
+mp_rate() {
+	local side=$1 link=$2 rate=$3 delay=$4 s ns
+	for s in a b; do
+		[ "$side" = both ] || [ "$side" = "$s" ] || continue
+		ns=${!s}
+		tc -n "$ns" qdisc del dev "wan$link" root 2>/dev/null || true
+		tc -n "$ns" qdisc add dev "wan$link" root handle 1: netem delay "$delay" limit 10000
+		tc -n "$ns" qdisc add dev "wan$link" parent 1:1 handle 10: \
+			tbf rate "$rate" burst 15k latency 200ms
+	done
+}
+
+# mp_blackhole LINK / mp_restore LINK: drop everything on LINK, both ways
+# (the veths stay up: only missing packets tell), and undo it.
+mp_blackhole() { mp_shape both "$1" netem loss 100% limit 10000; }
+mp_restore() { mp_shape both "$1" netem limit 10000; }
+
+# mp_wan_tx SITE LINK: packets sent by SITE's end of LINK so far.
+mp_wan_tx() {
+	n "${!1}" cat /sys/class/net/"wan$2"/statistics/tx_packets
+}
+
+# --- multipath: vcmpctl syntax --------------------------------------------
+# Steering (classes, rules, link roles) and monitoring are configured with:
+#   vcmpctl class add|set DEV CLASS mode flow|spray|dup|fec
+#   vcmpctl rule add DEV RULE class CLASS [dscp N] [proto P] [dport N] ...
+#   vcmpctl -j show DEV   peers[].links[]: state (init, up, degraded,
+#                         down), stats.srtt_us, stats.loss_rx_ppm/_tx_ppm
+# mp_have_steering / mp_have_monitor tell whether this vcmpctl has them.
+mp_have_steering() { "$VCMPCTL" help 2>&1 | grep -Eq 'class (add|set)'; }
+# The verb that creates a class: "set" (VCMP_CMD_CLASS_SET) or "add".
+mp_class_verb() {
+	"$VCMPCTL" help 2>&1 | grep -q 'class set' && echo set || echo add
+}
+mp_have_monitor() {
+	n "$a" "$VCMPCTL" -j show vcmp0 2>/dev/null | grep -q '"state"'
+}
+
+# mp_class SITE CLASS MODE [ARGS...]: add a class at SITE ("a", "b", "both").
+mp_class() {
+	local side=$1 s
+	shift
+	for s in a b; do
+		[ "$side" = both ] || [ "$side" = "$s" ] || continue
+		n "${!s}" "$VCMPCTL" class "$(mp_class_verb)" vcmp0 "$1" mode "${@:2}" || return
+	done
+}
+
+# mp_rule SITE RULE CLASS MATCH...: a rule putting MATCH into CLASS.
+mp_rule() {
+	local side=$1 s
+	shift
+	for s in a b; do
+		[ "$side" = both ] || [ "$side" = "$s" ] || continue
+		n "${!s}" "$VCMPCTL" rule add vcmp0 "$1" class "$2" "${@:3}" || return
+	done
+}
+
+# mp_link_json SITE LINK: the JSON object of LINK (of the only peer) from
+# vcmpctl -j show.
+mp_link_json() {
+	n "${!1}" "$VCMPCTL" -j show vcmp0 |
+		jq -c --argjson l "$2" '[.. | objects | select(has("links")) | .links[]
+			| select(.id == $l)][0]'
+}
+
+# mp_link_field SITE LINK JQ-EXPR: one value of mp_link_json.
+mp_link_field() { mp_link_json "$1" "$2" | jq -r "$3"; }
+
+# mp_link_metrics SITE LINK: "RTT_MS LOSS_PCT" of LINK: the smoothed RTT
+# (stats.srtt_us; else rtt), the loss the worse direction (stats.loss_rx_ppm,
+# stats.loss_tx_ppm: any loss field, in _ppm, _pct or percent).
+mp_link_metrics() {
+	mp_link_json "$1" "$2" | jq -r '
+		[paths(numbers) as $p | {k: ($p | map(tostring) | join(".")), v: getpath($p)}] as $f
+		| def conv: if (.k | test("_us$")) then .v / 1000
+			elif (.k | test("_ppm$")) then .v / 10000
+			elif (.k | test("_ppb$")) then .v / 10000000
+			elif (.k | test("permille")) then .v / 10
+			else .v end;
+		(([$f[] | select(.k | test("(^|\\.)srtt(_us|_ms)?$")) | conv]
+		  + [$f[] | select(.k | test("(^|\\.)rtt(_us|_ms)?$")) | conv])[0] // "") as $rtt
+		| ([$f[] | select(.k | test("loss")) | select(.k | test("count|packets|lost$") | not) | conv]
+			| max // "") as $loss
+		| "\($rtt) \($loss)"'
+}
+
+# mp_link_state SITE LINK: up, degraded, down (or init).
+mp_link_state() { mp_link_field "$1" "$2" '.state // "unknown"'; }
+
+# --- vcmpflow ---------------------------------------------------------------
+# flow_json FILE KEY: a number from the last "final" JSON line of vcmpflow.
+VCMPFLOW=${VCMPFLOW:-$(type -P vcmpflow || echo "$LIB_DIR/tools/vcmpflow")}
+vcmpflow() { "$VCMPFLOW" "$@"; }
+flow_json() {
+	grep '"report":"final"\|"mode":"[a-z]*-send"' "$1" | tail -n1 |
+		jq -r --arg k "$2" '.[$k]'
+}

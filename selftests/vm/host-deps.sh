@@ -11,7 +11,7 @@ pkgs=(
 	dwarves bc gcc make sparse			# module build (pahole for 6.12 BTF)
 	libnl-3-dev libnl-genl-3-dev pkg-config		# vcmpctl
 	iproute2 iputils-ping iperf3 ethtool tcpdump	# tools run inside the VM
-	wireguard-tools procps psmisc netcat-openbsd
+	wireguard-tools procps psmisc netcat-openbsd jq
 	clang libclang-rt-14-dev			# host unit tests with sanitizers
 	tshark xxd dkms groff-base			# host checks (selftests/host)
 )

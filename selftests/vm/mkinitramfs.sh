@@ -37,7 +37,7 @@ done
 progs=(bash ip tc ss bridge ping iperf3 ethtool tcpdump wg timeout
        modprobe insmod rmmod lsmod depmod modinfo nc.openbsd sysctl
        dmesg setsid unshare nsenter flock stdbuf seq sort uniq head tail
-       cut tr od xxd sleep date setpriv)
+       cut tr od xxd sleep date setpriv jq)
 copy_lib() {
 	local lib
 	for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*'); do

@@ -126,7 +126,7 @@ for series in $(for e in $kernels; do series_of "$e"; done | sort -u); do
 	ko=$(build_module "$kver") || die "module build failed for $kver"
 	initrd=$work/$kver.cpio
 	"$here/mkinitramfs.sh" "$cache/kernels/$kver/root" "$kver" "$ko" \
-		"$src/selftests" "$src/tools/vcmpctl/vcmpctl:$src/selftests/tools/espinudp:$src/selftests/tools/vcmpforge:$src/selftests/tools/vcmphostile:$src/selftests/tools/vcmpnlfuzz:$src/selftests/tools/udpseq" "$initrd" \
+		"$src/selftests" "$src/tools/vcmpctl/vcmpctl:$src/selftests/tools/espinudp:$src/selftests/tools/vcmpforge:$src/selftests/tools/vcmphostile:$src/selftests/tools/vcmpnlfuzz:$src/selftests/tools/udpseq:$src/selftests/tools/vcmpflow" "$initrd" \
 		"$src/tools/iproute2/link_vcmp.so" ||
 		die "initramfs failed for $kver"
 	kvers[$series]=$kver
