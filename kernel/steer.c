@@ -188,13 +188,14 @@ void vcmp_steer_classify(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 	sp->flow_key = siphash(&id, sizeof(id), &vdev->flow_key) | 1;
 }
 
-/* Whether @link can carry traffic: not down, nor its underlay interface. */
+/*
+ * Whether @link can carry traffic as far as its underlay interface goes
+ * (the monitor's verdict is applied by the caller).
+ */
 static bool vcmp_steer_usable(struct vcmp_dev *vdev, struct vcmp_link *link)
 {
 	struct net_device *dev;
 
-	if (READ_ONCE(link->view.state) == VCMP_LINK_DOWN)
-		return false;
 	if (!link->ifindex)
 		return true;
 	dev = dev_get_by_index_rcu(dev_net(vdev->dev), link->ifindex);
@@ -280,6 +281,7 @@ unsigned int vcmp_steer_links(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 	const struct vcmp_class *cls = &p->classes[sp->class_id];
 	struct vcmp_lc_link lc[VCMP_MAX_LINKS];
 	struct vcmp_link *links[VCMP_MAX_LINKS];
+	bool mon_down[VCMP_MAX_LINKS], any_up = false;
 	unsigned int n = 0, i, k;
 	int c, two[2];
 	u64 bw;
@@ -293,6 +295,8 @@ unsigned int vcmp_steer_links(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		lc[n].usable = vcmp_steer_usable(vdev, link) &&
 			       (!cls->mandatory ||
 				cls->role[link->id] == VCMP_NL_ROLE_MANDATORY);
+		mon_down[n] = READ_ONCE(link->view.state) == VCMP_LINK_DOWN;
+		any_up |= lc[n].usable && !mon_down[n];
 		lc[n].sla_ok = vcmp_steer_sla_ok(link, cls->qoe);
 		lc[n].role = cls->role[link->id];
 		lc[n].owd_us = READ_ONCE(link->view.srtt_us) / 2;
@@ -301,6 +305,15 @@ unsigned int vcmp_steer_links(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		lc[n].free_ns = READ_ONCE(link->steer_free_ns);
 		n++;
 	}
+
+	/*
+	 * Links the monitor calls down are avoided while another one is not;
+	 * when all are, they are used anyway: their probes may go unanswered
+	 * because the peer is not configured yet, and data is the best probe.
+	 */
+	for (i = 0; any_up && i < n; i++)
+		if (mon_down[i])
+			lc[i].usable = false;
 
 	switch (sp->mode) {
 	case VCMP_NL_CLASS_MODE_SPRAY:
