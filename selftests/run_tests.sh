@@ -17,7 +17,8 @@ cd "$(dirname "$0")" || exit 1
 
 if [ $# -eq 0 ]; then
 	# shellcheck disable=SC2046
-	set -- $(sed -n 's/^TEST_PROGS *:= *//p' Makefile)
+	set -- $(awk '/^TEST_PROGS *:=/ { p = 1; sub(/^TEST_PROGS *:= */, "") }
+		p { more = sub(/\\$/, ""); print; if (!more) exit }' Makefile)
 fi
 
 bad_dmesg='BUG:|WARNING:|Oops|KFENCE:|UBSAN:|KASAN:|refcount_t:|list_add corruption|list_del corruption|kmemleak:.*new suspected|INFO: task .* blocked|possible recursive locking|suspicious RCU usage|circular locking|ref_tracker:|unregister_netdevice: waiting'

@@ -8,8 +8,10 @@
 # every datagram must decode as VCMP - directly in plain mode, through
 # Wireshark's ESP decryption with the test's SAs otherwise - with the
 # configured link and segment, type DATA, an IPv4 inner packet of the size
-# sent, peer and link sequence numbers counting up by one in each
-# direction, and the pings' ICMP inside. Prints KTAP; exit 4 (skip) without
+# sent, peer sequence numbers counting up by one in each direction and
+# link sequence numbers going up (the link monitor's probes and feedback,
+# left out of the capture, take link sequence numbers too), and the pings'
+# ICMP inside. Prints KTAP; exit 4 (skip) without
 # tshark.
 set -u
 dir=$1
@@ -84,7 +86,7 @@ check_capture() (
 		if ($12 != n[src]) bad("ICMP sequence " $12 ", want " n[src])
 		if (src in pseq) {
 			if ($7 != pseq[src] + 1) bad("peer sequence " $7 " after " pseq[src])
-			if ($8 != lseq[src] + 1) bad("link sequence " $8 " after " lseq[src])
+			if ($8 <= lseq[src]) bad("link sequence " $8 " after " lseq[src])
 		}
 		pseq[src] = $7; lseq[src] = $8
 	}
