@@ -59,6 +59,10 @@ sites() {
 	n "$a" "$VCMPCTL" link add vcmp0 2 2 remote 203.0.113.2:2426
 	n "$b" "$VCMPCTL" link add vcmp0 1 1 remote 192.0.2.1:2426
 	n "$b" "$VCMPCTL" link add vcmp0 1 2 remote 203.0.113.1:2426
+	# The cases measure link 1 with traffic on it and link 2 as the
+	# standby: steering would otherwise pick the link with less delay.
+	n "$a" "$VCMPCTL" class set vcmp0 0 link 1 preferred
+	n "$b" "$VCMPCTL" class set vcmp0 0 link 1 preferred
 	wait_for 10 state_is "$a" 2 1 up || fail "a's link 1 never came up: $(link_json "$a" 2 1)"
 	wait_for 10 state_is "$a" 2 2 up || fail "a's link 2 never came up: $(link_json "$a" 2 2)"
 }
