@@ -60,9 +60,10 @@ sites() {
 	n "$b" "$VCMPCTL" link add vcmp0 1 1 remote 192.0.2.1:2426
 	n "$b" "$VCMPCTL" link add vcmp0 1 2 remote 203.0.113.1:2426
 	# The cases measure link 1 with traffic on it and link 2 as the
-	# standby: steering would otherwise pick the link with less delay.
-	n "$a" "$VCMPCTL" class set vcmp0 0 link 1 preferred
-	n "$b" "$VCMPCTL" class set vcmp0 0 link 1 preferred
+	# standby: steering would otherwise pick the link with less delay, or
+	# leave link 1 once its loss makes it degraded.
+	n "$a" "$VCMPCTL" class set vcmp0 0 link 1 mandatory
+	n "$b" "$VCMPCTL" class set vcmp0 0 link 1 mandatory
 	wait_for 10 state_is "$a" 2 1 up || fail "a's link 1 never came up: $(link_json "$a" 2 1)"
 	wait_for 10 state_is "$a" 2 2 up || fail "a's link 2 never came up: $(link_json "$a" 2 2)"
 }
