@@ -47,6 +47,8 @@ sites() {
 
 # capture_links [I...]: what a sends on links I (default all), into
 # $_state/wanI.pcap; the others' captures are emptied.
+# Only DATA packets (plain VCMP: type in the low nibble of the header's
+# second byte): the link monitor's probes and feedback go on every link.
 capture_links() {
 	local i f
 	_links=${*:-1 2 3}
@@ -54,7 +56,8 @@ capture_links() {
 		f=$_state/wan$i.pcap
 		rm -f "$f" "$f.log"
 		ip netns exec "$a" tcpdump -Z root --immediate-mode -i "wan$i" -n -U \
-			-w "$f" "udp and src host 192.168.$i.1" >/dev/null 2>"$f.log" &
+			-w "$f" "udp and src host 192.168.$i.1 and (udp[9] & 0x0f) = 1" \
+			>/dev/null 2>"$f.log" &
 		echo $! >"$f.pid"
 	done
 	for i in $_links; do
