@@ -76,7 +76,10 @@ static bool vcmp_lc_better(const struct vcmp_lc_link *a,
 
 	if (ta != tb)
 		return ta < tb;
-	return a->owd_us < b->owd_us;
+	/* Clearly faster only: measurement noise must not reorder links. */
+	return a->owd_us < b->owd_us &&
+	       b->owd_us - a->owd_us > VCMP_LC_OWD_TIE_US &&
+	       b->owd_us - a->owd_us > b->owd_us / 8;
 }
 
 /**

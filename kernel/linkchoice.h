@@ -16,7 +16,9 @@
  * its usable non-backup links, else its usable backup links. Among them a
  * link is ranked by tier: preferred meeting the SLA, available meeting
  * the SLA, preferred, available (backups share the last tier), then by
- * one-way delay.
+ * one-way delay; delays within VCMP_LC_OWD_TIE_US or an eighth of the
+ * larger one are a tie, which the lower index wins, so that measurement
+ * noise does not move flows or change a duplicated class's pair.
  *
  * Spray (per-packet aggregation) models each candidate as a queue: a
  * packet of @len bytes put on link i at time now leaves it at
@@ -42,6 +44,9 @@ enum vcmp_lc_role {
 	VCMP_LC_MANDATORY,
 	VCMP_LC_BACKUP,
 };
+
+/* One-way delays closer than this (or than 1/8) rank as a tie. */
+#define VCMP_LC_OWD_TIE_US	1000
 
 /* Capacity assumed for a link nothing is known of: 100 Mbit/s. */
 #define VCMP_LC_DEFAULT_BPS	100000000ULL

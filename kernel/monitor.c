@@ -139,6 +139,7 @@ static void vcmp_monitor_view(struct vcmp_link *link, u64 now)
 	for (i = 0; i < VCMP_QOE_CLASSES; i++)
 		WRITE_ONCE(v->qoe[i], st.qoe[i].score);
 	WRITE_ONCE(v->srtt_us, st.srtt_us);
+	WRITE_ONCE(v->min_rtt_us, st.min_rtt_us);
 	WRITE_ONCE(v->jitter_us, max(st.jitter_rx_us, st.jitter_tx_us));
 	WRITE_ONCE(v->loss_ppm, max(st.loss_rx_ppm, st.loss_tx_ppm));
 	WRITE_ONCE(v->capacity_bps, st.capacity_tx_bps);

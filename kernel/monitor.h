@@ -35,6 +35,8 @@ struct vcmp_link;
  * @state: enum vcmp_link_state (INIT until the peer was heard)
  * @qoe: QoE score (0-10) per enum vcmp_qoe_class
  * @srtt_us: smoothed round-trip time, 0 before a sample
+ * @min_rtt_us: the least RTT of the last 10 s (the path without queues),
+ *	0 before a sample
  * @jitter_us: the worse of the two directions
  * @loss_ppm: the worse of the two directions
  * @capacity_bps: estimated capacity us -> peer, 0 when unknown
@@ -43,6 +45,7 @@ struct vcmp_link_view {
 	u8 state;
 	u8 qoe[VCMP_QOE_CLASSES];
 	u32 srtt_us;
+	u32 min_rtt_us;
 	u32 jitter_us;
 	u32 loss_ppm;
 	u64 capacity_bps;

@@ -89,8 +89,8 @@ struct vcmp_link_cfg {
  * @pmtud: path MTU discovery (pmtud.h documents its locking)
  * @view: lock-free summary of the link's measurements (monitor.h)
  * @mon: the link's measurements, probes and state (monitor.h)
- * @bandwidth_kbps: configured capacity, steering's until one is measured;
- *	immutable once published
+ * @bandwidth_kbps: configured capacity, steering's before a measured
+ *	one; immutable once published
  * @steer_free_ns: spray model: when the link's queue is empty (steer.h
  *	documents its lockless use)
  * @events: VCMP_LINK_EV_* bits for the device's MTU work, atomic bitops

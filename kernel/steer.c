@@ -15,6 +15,7 @@
 #include "device.h"
 #include "peer.h"
 #include "steer.h"
+#include "wire.h"
 
 static void vcmp_class_defaults(struct vcmp_class *c, const char *name)
 {
@@ -215,6 +216,18 @@ static bool vcmp_steer_sla_ok(struct vcmp_link *link, u8 qoe)
 	return READ_ONCE(link->view.qoe[qoe]) != 0;
 }
 
+/*
+ * One-way delay of @link without queues: half the least recent RTT (the
+ * spray model adds the queue our own packets make; srtt would count it
+ * twice), else half the smoothed RTT, 0 before any sample.
+ */
+static u32 vcmp_steer_owd_us(struct vcmp_link *link)
+{
+	u32 rtt = READ_ONCE(link->view.min_rtt_us);
+
+	return (rtt ?: READ_ONCE(link->view.srtt_us)) / 2;
+}
+
 /* The flow table's choice for @sp among @lc (flow_lock is taken). */
 static int vcmp_steer_flow(struct vcmp_dev *vdev,
 			   const struct vcmp_steer_pkt *sp,
@@ -299,9 +312,13 @@ unsigned int vcmp_steer_links(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		any_up |= lc[n].usable && !mon_down[n];
 		lc[n].sla_ok = vcmp_steer_sla_ok(link, cls->qoe);
 		lc[n].role = cls->role[link->id];
-		lc[n].owd_us = READ_ONCE(link->view.srtt_us) / 2;
-		bw = READ_ONCE(link->view.capacity_bps);
-		lc[n].capacity_bps = bw ?: (u64)link->bandwidth_kbps * 1000;
+		lc[n].owd_us = vcmp_steer_owd_us(link);
+		/*
+		 * What the operator configured is the link's rate; a measured
+		 * delivery rate is only what the link delivered so far.
+		 */
+		bw = (u64)link->bandwidth_kbps * 1000;
+		lc[n].capacity_bps = bw ?: READ_ONCE(link->view.capacity_bps);
 		lc[n].free_ns = READ_ONCE(link->steer_free_ns);
 		n++;
 	}
@@ -317,6 +334,11 @@ unsigned int vcmp_steer_links(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 
 	switch (sp->mode) {
 	case VCMP_NL_CLASS_MODE_SPRAY:
+		/* The model's queues carry what goes on the wire. */
+		if (n)
+			len += vcmp_overhead(peer->suite,
+					     links[0]->remote.sa.sa_family ==
+					     AF_INET6, len);
 		c = vcmp_lc_spray(lc, n, len, ktime_get_ns());
 		if (c >= 0) {
 			WRITE_ONCE(links[c]->steer_free_ns, lc[c].free_ns);

@@ -231,7 +231,7 @@ export_file() {
 # 2, b's peer 1) over links 1, 2 and 3, one per WAN (local address and
 # device pinned), one SA per direction. Each WAN end gets an empty
 # netem qdisc (mp_shape changes it). MP_BW=(- KBPS KBPS KBPS) gives the
-# links a configured bandwidth (steering's until it measures one; 0: none).
+# links a configured bandwidth (steering prefers it to a measured one; 0: none).
 # The vcmpctl syntax the multipath
 # tests rely on is in the mp_* functions below, nowhere else.
 MP_WAN_NET=(- 192.0.2 198.51.100 203.0.113)

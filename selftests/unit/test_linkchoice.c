@@ -25,10 +25,22 @@ static void test_roles(void)
 {
 	struct vcmp_lc_link l[3];
 
-	set(&l[0], true, true, VCMP_LC_AVAILABLE, 20, 0);
-	set(&l[1], true, true, VCMP_LC_AVAILABLE, 10, 0);
+	set(&l[0], true, true, VCMP_LC_AVAILABLE, 20000, 0);
+	set(&l[1], true, true, VCMP_LC_AVAILABLE, 10000, 0);
 	set(&l[2], true, true, VCMP_LC_BACKUP, 1, 0);
 	CHECK_EQ(vcmp_lc_best(l, 3, -1), 1);		/* lower delay */
+	l[0].owd_us = 11000;
+	CHECK_EQ(vcmp_lc_best(l, 3, -1), 0);		/* within 1/8: tie */
+	l[0].owd_us = 10900;
+	l[1].owd_us = 10000;
+	CHECK_EQ(vcmp_lc_best(l, 3, -1), 0);
+	l[0].owd_us = 1900;
+	l[1].owd_us = 1000;
+	CHECK_EQ(vcmp_lc_best(l, 3, -1), 0);		/* within 1 ms: tie */
+	l[0].owd_us = 2100;
+	CHECK_EQ(vcmp_lc_best(l, 3, -1), 1);
+	l[0].owd_us = 20000;
+	l[1].owd_us = 10000;
 	CHECK(!vcmp_lc_candidate(l, 3, 2));		/* backup unused */
 	l[1].role = VCMP_LC_PREFERRED;
 	l[1].owd_us = 50;
@@ -60,9 +72,9 @@ static void test_flow(void)
 {
 	struct vcmp_lc_link l[3];
 
-	set(&l[0], true, true, VCMP_LC_AVAILABLE, 30, 0);
-	set(&l[1], true, true, VCMP_LC_AVAILABLE, 10, 0);
-	set(&l[2], true, true, VCMP_LC_BACKUP, 10, 0);
+	set(&l[0], true, true, VCMP_LC_AVAILABLE, 30000, 0);
+	set(&l[1], true, true, VCMP_LC_AVAILABLE, 10000, 0);
+	set(&l[2], true, true, VCMP_LC_BACKUP, 10000, 0);
 	CHECK_EQ(vcmp_lc_flow(l, 3, -1), 1);		/* new: the best */
 	CHECK_EQ(vcmp_lc_flow(l, 3, 0), 0);		/* stays */
 	CHECK_EQ(vcmp_lc_flow(l, 3, 7), 1);		/* bad index: new */
@@ -83,9 +95,9 @@ static void test_dup(void)
 	struct vcmp_lc_link l[3];
 	int out[2];
 
-	set(&l[0], true, true, VCMP_LC_AVAILABLE, 30, 0);
-	set(&l[1], true, true, VCMP_LC_AVAILABLE, 10, 0);
-	set(&l[2], true, true, VCMP_LC_AVAILABLE, 20, 0);
+	set(&l[0], true, true, VCMP_LC_AVAILABLE, 30000, 0);
+	set(&l[1], true, true, VCMP_LC_AVAILABLE, 10000, 0);
+	set(&l[2], true, true, VCMP_LC_AVAILABLE, 20000, 0);
 	CHECK_EQ(vcmp_lc_dup(l, 3, out), 2);
 	CHECK_EQ(out[0], 1);
 	CHECK_EQ(out[1], 2);
