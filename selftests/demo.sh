@@ -61,6 +61,8 @@ say "wan3 lte:   35 ms +- 10 ms jitter, 1 % loss, 10 Mbit/s"
 run ip netns exec site-a ping -c 3 -i 0.2 -q "${MP_WAN_NET[1]}.2"
 
 step "One vcmp tunnel over the three links"
+# each link's rate as bought, kbit/s: what spraying splits by
+kbps=(- 50000 20000 10000)
 kab=$("$VCMPCTL" genkey aes-gcm-128)
 kba=$("$VCMPCTL" genkey aes-gcm-128)
 for s in "a 1 2 $kab $kba" "b 2 1 $kba $kab"; do
@@ -71,7 +73,8 @@ for s in "a 1 2 $kab $kba" "b 2 1 $kba $kab"; do
 	ip -n "$ns" link set vcmp0 up
 	args=()
 	for i in 1 2 3; do
-		args+=(link "$i" remote "${MP_WAN_NET[$i]}.$3" local "${MP_WAN_NET[$i]}.$2" dev "wan$i")
+		args+=(link "$i" remote "${MP_WAN_NET[$i]}.$3" local "${MP_WAN_NET[$i]}.$2" dev "wan$i"
+		       bandwidth "${kbps[$i]}")
 	done
 	run ip netns exec "$ns" "$VCMPCTL" peer add vcmp0 "$3" suite aes-gcm-128 \
 		allowed-ips "10.0.0.$3/32" "${args[@]}"
