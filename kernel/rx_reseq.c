@@ -66,7 +66,7 @@ static struct vcmp_peer *vcmp_rx_reseq_peer(struct vcmp_rx_reseq *rr)
  * [reseq_hold_min_ms, reseq_hold_max_ms]. A link without an RTT sample
  * yet makes it reseq_hold_min_ms.
  */
-static u64 vcmp_rx_reseq_hold_ns(struct vcmp_peer *peer)
+static u64 vcmp_rx_reseq_hold_ns(struct vcmp_peer *peer, u64 late_ns)
 {
 	u32 lo = U32_MAX, hi = 0, jitter = 0, srtt;
 	u64 min_ns, max_ns, hold;
@@ -96,7 +96,29 @@ static u64 vcmp_rx_reseq_hold_ns(struct vcmp_peer *peer)
 	if (unknown || hi < lo)
 		return min_ns;
 	hold = ((u64)(hi - lo) + 2 * (u64)jitter) * NSEC_PER_USEC + min_ns;
-	return min(hold, max_ns);
+	return min(hold + late_ns, max_ns);
+}
+
+/*
+ * Learn from a packet that came after the buffer gave up on it: the
+ * links' RTTs are averages, a queue can make one link's delay exceed
+ * them. The hold time grows by 5/4 of how late the packet was (counted
+ * from the last timeout, a lower bound) and the addition decays by
+ * 1/512 every VCMP_RESEQ_HOLD_REFRESH_NS while packets arrive (a half
+ * life of about 3.5 s). @lock held.
+ */
+static void vcmp_rx_reseq_late(struct vcmp_rx_reseq *rr, u64 now)
+{
+	u64 late;
+
+	if (!rr->skip_ns || now < rr->skip_ns)
+		return;
+	late = now - rr->skip_ns;
+	late += late / 4;
+	rr->late_ns = min_t(u64, rr->late_ns + late,
+			    VCMP_RESEQ_HOLD_CAP_MS * NSEC_PER_MSEC);
+	/* Use it now: the next hole may already be waiting. */
+	rr->hold_at_ns = 0;
 }
 
 /* Where the buffer hands packets while the lock is held. */
@@ -125,6 +147,9 @@ static void vcmp_rx_reseq_account(struct vcmp_rx_reseq *rr,
 				  struct vcmp_dev *vdev)
 {
 	struct vcmp_reseq_stats *s = &rr->buf.stats, *r = &rr->reported;
+
+	if (s->timeouts != r->timeouts)
+		rr->skip_ns = rr->buf.now_ns;
 
 	vcmp_stats_add(vdev->stats, VCMP_STAT_RX_RESEQ_QUEUED,
 		       s->queued - r->queued);
@@ -237,7 +262,7 @@ int vcmp_rx_reseq_prepare(struct vcmp_peer *peer)
 	if (!slots)
 		return -ENOMEM;
 	spin_lock_bh(&rr->lock);
-	vcmp_reseq_init(&rr->buf, slots, n, vcmp_rx_reseq_hold_ns(peer));
+	vcmp_reseq_init(&rr->buf, slots, n, vcmp_rx_reseq_hold_ns(peer, 0));
 	rr->slots = slots;
 	WRITE_ONCE(rr->ready, true);
 	spin_unlock_bh(&rr->lock);
@@ -333,8 +358,11 @@ void vcmp_rx_reseq_rx(struct vcmp_peer *peer, struct sk_buff *skb,
 	}
 	WRITE_ONCE(rr->active, true);
 	if (now - rr->hold_at_ns >= VCMP_RESEQ_HOLD_REFRESH_NS) {
+		if (rr->hold_at_ns)
+			rr->late_ns -= rr->late_ns / 512;
 		rr->hold_at_ns = now;
-		vcmp_reseq_set_hold(&rr->buf, vcmp_rx_reseq_hold_ns(peer));
+		vcmp_reseq_set_hold(&rr->buf,
+				    vcmp_rx_reseq_hold_ns(peer, rr->late_ns));
 	}
 	if (rr->buf.count &&
 	    rr->mem + truesize > READ_ONCE(reseq_mem_max)) {
@@ -360,6 +388,8 @@ void vcmp_rx_reseq_rx(struct vcmp_peer *peer, struct sk_buff *skb,
 	} else {
 		rr->reject_since_ns = 0;
 	}
+	if (res == VCMP_RESEQ_LATE)
+		vcmp_rx_reseq_late(rr, now);
 	if (res != VCMP_RESEQ_DUP && res != VCMP_RESEQ_STALE &&
 	    !c.incoming_out)
 		WRITE_ONCE(rr->mem, rr->mem + truesize);

@@ -44,6 +44,9 @@ struct vcmp_hdr;
  * @timer: releases packets whose hold time is up
  * @armed_ns: the expiry @timer was last started for, U64_MAX: none
  * @hold_at_ns: when the hold time was last computed from the links
+ * @skip_ns: when the buffer last gave up a missing packet (timeout)
+ * @late_ns: what late packets showed the hold time lacks: added to the
+ *	links' estimate, decaying (rx_reseq.c)
  * @reject_since_ns: first of the current run of refused packets
  *	(duplicates or stale, nothing accepted since), 0 when none
  * @reported: @buf.stats already added to the device counters
@@ -63,6 +66,8 @@ struct vcmp_rx_reseq {
 	struct hrtimer timer;
 	u64 armed_ns;
 	u64 hold_at_ns;
+	u64 skip_ns;
+	u64 late_ns;
 	u64 reject_since_ns;
 	struct vcmp_reseq_stats reported;
 	u32 mem;

@@ -228,6 +228,32 @@ static u32 vcmp_steer_owd_us(struct vcmp_link *link)
 	return (rtt ?: READ_ONCE(link->view.srtt_us)) / 2;
 }
 
+/*
+ * The spray model of @link at @now, corrected by what the link shows:
+ * - a configured rate is used at 15/16, so that small errors (link-layer
+ *   framing, a shaper's accounting) do not build a queue the model never
+ *   sees;
+ * - the model's queue is at least 3/4 of the queue the link measures
+ *   (smoothed RTT above the least RTT), so that a queue the model missed
+ *   (a slower link than configured, cross traffic) steers packets away
+ *   instead of growing; 3/4 because the measurement is one RTT old and
+ *   also holds the model's own queue.
+ */
+static void vcmp_steer_spray_model(struct vcmp_link *link,
+				   struct vcmp_lc_link *lc, u64 now)
+{
+	u32 srtt = READ_ONCE(link->view.srtt_us);
+	u32 min_rtt = READ_ONCE(link->view.min_rtt_us);
+	u64 seen;
+
+	if (link->bandwidth_kbps)
+		lc->capacity_bps -= lc->capacity_bps / 16;
+	if (min_rtt && srtt > min_rtt) {
+		seen = now + (u64)(srtt - min_rtt) * NSEC_PER_USEC * 3 / 4;
+		lc->free_ns = max(lc->free_ns, seen);
+	}
+}
+
 /* The flow table's choice for @sp among @lc (flow_lock is taken). */
 static int vcmp_steer_flow(struct vcmp_dev *vdev,
 			   const struct vcmp_steer_pkt *sp,
@@ -297,7 +323,7 @@ unsigned int vcmp_steer_links(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 	bool mon_down[VCMP_MAX_LINKS], any_up = false;
 	unsigned int n = 0, i, k;
 	int c, two[2];
-	u64 bw;
+	u64 bw, now;
 
 	for (i = 0; i < VCMP_MAX_LINKS; i++) {
 		struct vcmp_link *link = rcu_dereference_bh(peer->links[i]);
@@ -334,12 +360,15 @@ unsigned int vcmp_steer_links(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 
 	switch (sp->mode) {
 	case VCMP_NL_CLASS_MODE_SPRAY:
+		now = ktime_get_ns();
+		for (i = 0; i < n; i++)
+			vcmp_steer_spray_model(links[i], &lc[i], now);
 		/* The model's queues carry what goes on the wire. */
 		if (n)
 			len += vcmp_overhead(peer->suite,
 					     links[0]->remote.sa.sa_family ==
 					     AF_INET6, len);
-		c = vcmp_lc_spray(lc, n, len, ktime_get_ns());
+		c = vcmp_lc_spray(lc, n, len, now);
 		if (c >= 0) {
 			WRITE_ONCE(links[c]->steer_free_ns, lc[c].free_ns);
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_SPRAY);
