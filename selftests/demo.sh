@@ -22,6 +22,8 @@ bold() { printf '\033[1m%s\033[0m\n' "$*"; }
 step() { printf '\n'; bold "== $*"; }
 say() { printf '   %s\n' "$*"; }
 run() { printf '   $ %s\n' "$*"; "$@" | sed 's/^/     /'; }
+# us: the time in microseconds (bash's clock)
+us() { echo "${EPOCHREALTIME/./}"; }
 
 vcmp_load
 names=(- fiber cable lte)
@@ -127,11 +129,13 @@ for i in 1 2 3; do
 			say "(no tc u32 counters: the class columns stay empty)"
 	done
 done
-class_pkts() {	# class_pkts LINK: voice video bulk packets so far
-	tc -n site-a -s filter show dev "wan$1" egress | awk '
-		/^filter .* pref [0-9]+ u32 .*fh [0-9a-f]+::/ { for (i = 1; i <= NF; i++) if ($i == "pref") p = $(i + 1) }
-		/Sent [0-9]+ bytes [0-9]+ pkt/ { if (p) { c[p] = $4; p = 0 } }
-		END { printf "%d %d %d\n", c[1], c[2], c[3] }'
+# class_pkts: "LINK VOICE VIDEO BULK" lines, packets so far (one tc call)
+class_pkts() {
+	printf 'filter show dev wan%s egress\n' 1 2 3 | tc -n site-a -s -batch - | awk '
+		/ pref 1 u32 chain 0 *$/ { link++ }
+		/ fh [0-9a-f]+::/ { for (i = 1; i <= NF; i++) if ($i == "pref") p = $(i + 1) }
+		/Sent [0-9]+ bytes [0-9]+ pkt/ { if (p) { c[link, p] = $4; p = 0 } }
+		END { for (l = 1; l <= 3; l++) printf "%d %d %d %d\n", l, c[l, 1], c[l, 2], c[l, 3] }'
 }
 
 step "Traffic starts: voice, video and a bulk transfer from site-a to site-b"
@@ -139,6 +143,7 @@ n site-b vcmpflow udp-recv --port 4000 --name voice --report 1000 --timeout 5 >"
 n site-b vcmpflow udp-recv --port 4001 --name video --report 1000 --timeout 5 >"$_state/video" &
 n site-b vcmpflow tcp-recv --port 5001 --name bulk --report 1000 --timeout 30 >"$_state/bulk" &
 sleep 1
+t0=$(us)
 n site-a vcmpflow udp-send --to 10.0.0.2:4000 --rate 50 --duration "$SECS" --size 200 \
 	--dscp 46 >"$_state/voice.send" &
 n site-a vcmpflow udp-send --to 10.0.0.2:4001 --rate 300 --duration "$SECS" --size 1000 \
@@ -185,36 +190,47 @@ where() {
 	done
 	echo "${out:--}"
 }
-# last_interval NAME KEY: KEY of the receiver's latest per-second report
-last_interval() {
-	grep '"report":"interval"' "$_state/$1" | tail -n1 | grep -o "\"$2\":[0-9.]*" | cut -d: -f2
+# intervals: "VOICE_LOST VIDEO_LOST BULK_BYTES" of the receivers' latest
+# per-second reports (one awk for the three files)
+intervals() {
+	awk 'function num(s, k) { return match(s, "\"" k "\":[0-9.]+") ?
+			substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 3) : 0 }
+		/"report":"interval"/ { last[FILENAME] = $0 }
+		END { printf "%s %s %s\n", num(last[ARGV[1]], "lost"),
+			num(last[ARGV[2]], "lost"), num(last[ARGV[3]], "bytes") }' \
+		"$_state/voice" "$_state/video" "$_state/bulk"
 }
 
 step "Second by second (as seen from site-a)"
 say "link columns: state, round-trip time, loss, as vcmp measures them"
-say "class columns: the links a class used that second, and what it lost"
+say "class columns: the links a class used since the line before, and what"
+say "it lost in the receiver's last second; the time is since the traffic"
+say "started (a slow machine prints fewer lines, the timeline stays true)"
 printf '\n%5s  %-18s%-18s%-18s| %-20s %-20s %s\n' time fiber cable lte voice video bulk
 declare -A d prev
-for i in 1 2 3; do read -r prev[$i,1] prev[$i,2] prev[$i,3] <<<"$(class_pkts "$i")"; done
-t0=$(date +%s%N)
-for t in $(seq 1 "$SECS"); do
-	# sleep to the next whole second since the start
-	now=$(date +%s%N)
-	wake=$((t0 + t * 1000000000))
-	[ "$now" -lt "$wake" ] && sleep "$(awk -v n=$((wake - now)) 'BEGIN { print n / 1e9 }')"
-	if [ -n "${events[$t]:-}" ]; then
-		printf '\033[1m%5s  --> %s\033[0m\n' "${t}s" "${events[$t]}"
-		event "${events[$t]}"
-	fi
-	for i in 1 2 3; do
-		read -r c1 c2 c3 <<<"$(class_pkts "$i")"
+# (here-strings, not <(...): the test VM has no /dev/fd)
+while read -r i c1 c2 c3; do prev[$i,1]=$c1 prev[$i,2]=$c2 prev[$i,3]=$c3; done <<<"$(class_pkts)"
+mapfile -t ev_at <<<"$(printf '%s\n' "${!events[@]}" | sort -n)"
+ev=0 tick=0
+while [ "$tick" -lt "$SECS" ]; do
+	# sleep to the next whole second since the traffic started
+	tick=$(( ($(us) - t0) / 1000000 + 1 ))
+	[ "$tick" -gt "$SECS" ] && tick=$SECS
+	wake=$((t0 + tick * 1000000 - $(us)))
+	[ "$wake" -gt 0 ] && sleep "$((wake / 1000000)).$(printf '%06d' $((wake % 1000000)))"
+	while [ "$ev" -lt "${#ev_at[@]}" ] && [ "${ev_at[$ev]}" -le "$tick" ]; do
+		printf '\033[1m%5s  --> %s\033[0m\n' "${ev_at[$ev]}s" "${events[${ev_at[$ev]}]}"
+		event "${events[${ev_at[$ev]}]}"
+		ev=$((ev + 1))
+	done
+	while read -r i c1 c2 c3; do
 		d[$i,1]=$((c1 - prev[$i,1])) d[$i,2]=$((c2 - prev[$i,2])) d[$i,3]=$((c3 - prev[$i,3]))
 		prev[$i,1]=$c1 prev[$i,2]=$c2 prev[$i,3]=$c3
-	done
-	printf '%5s  %s| %-20s %-20s %s\n' "${t}s" "$(link_cells)" \
-		"$(where 1) -$(last_interval voice lost)" \
-		"$(where 2) -$(last_interval video lost)" \
-		"$(where 3) $(awk -v b="$(last_interval bulk bytes)" 'BEGIN { printf "%.1fMbit/s", b * 8 / 1e6 }')"
+	done <<<"$(class_pkts)"
+	read -r vl vdl bb <<<"$(intervals)"
+	printf '%5s  %s| %-20s %-20s %s\n' "${tick}s" "$(link_cells)" \
+		"$(where 1) -$vl" "$(where 2) -$vdl" \
+		"$(where 3) $((bb * 8 / 100000 / 10)).$((bb * 8 / 100000 % 10))Mbit/s"
 done
 wait_for 10 grep -q '"report":"final"' "$_state/bulk" || true
 sleep 1

@@ -141,9 +141,13 @@ fi
 if [ "$mode" != test ]; then
 	set -- $kernels
 	series=$(series_of "$1")
-	boot "${kvers[$series]}" "${initrds[$series]}" "$mode" /dev/null /dev/null \
-		"$(cpu_of "$1")"
-	exit $?
+	boot "${kvers[$series]}" "${initrds[$series]}" "$mode" "$work/$mode.done" /dev/null \
+		"$(cpu_of "$1")" || exit
+	# the VM's last word: "VCMP-VM-DONE RC" (demo.sh's or bench.sh's status)
+	[ "$mode" = shell ] && exit 0
+	rc=$(sed -n 's/^VCMP-VM-DONE \([0-9]*\).*/\1/p' "$work/$mode.done" 2>/dev/null)
+	[ "${rc:-1}" = 0 ] || echo "$mode: failed (status ${rc:-none: the VM did not finish})" >&2
+	exit "${rc:-1}"
 fi
 
 # Phase 2: one VM per kernel, in parallel (each uses one host core).
