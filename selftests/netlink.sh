@@ -485,9 +485,9 @@ test_setconf_policy() {
 	# Bad lines: the file and line are named, nothing changes.
 	refused "bad class line" "^vcmpctl: -:4: invalid configuration$" \
 		n "$ns" sh -c "printf '[Class]\nId = 1\nName = voice\nMode = fast\n' | \"$VCMPCTL\" setconf vcmp0 -"
+	printf '[Peer]\nId = 1\n[Rule]\nId = 1\nDPort = 9-3\nClass = 0\n' >"$_state/bad.conf"
 	refused "bad rule line" "^vcmpctl: $_state/bad.conf:5: invalid configuration$" \
-		sh -c "printf '[Peer]\nId = 1\n[Rule]\nId = 1\nDPort = 9-3\nClass = 0\n' >'$_state/bad.conf';
-			ip netns exec '$ns' '$VCMPCTL' setconf vcmp0 '$_state/bad.conf'"
+		vc setconf vcmp0 "$_state/bad.conf"
 	refused "rule of a class not in the file" "^vcmpctl: -:3: rule 5: no \\[Class\\] with Id = 9 in the file$" \
 		n "$ns" sh -c "printf '[Rule]\nId = 5\nClass = 9\n' | \"$VCMPCTL\" setconf vcmp0 -"
 	refused "rule without class" "^vcmpctl: -:1: invalid configuration$" \
