@@ -436,6 +436,10 @@ test_setconf_policy() {
 	expect_eq "class show" "$(n "$ns2" "$VCMPCTL" class show vcmp0 | sed 's/ tx_packets [0-9]*//')" \
 		"$(vc class show vcmp0 | sed 's/ tx_packets [0-9]*//')"
 	expect_eq "rule show" "$(n "$ns2" "$VCMPCTL" rule show vcmp0)" "$(vc rule show vcmp0)"
+	# "class set ... links none" clears the roles (an empty nest is sent).
+	n "$ns2" "$VCMPCTL" class set vcmp0 1 links none
+	expect_eq "links none" "$(n "$ns2" "$VCMPCTL" class show vcmp0 1 | sed 's/ tx_packets [0-9]*//')" \
+		"class 1: voice mode dup sla voice"
 
 	# Fewer classes and rules: class 3 and 4 go with rules 30 and 50, the
 	# rest change; class 0 is not in the file and gets its defaults. The
