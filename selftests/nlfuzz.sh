@@ -51,8 +51,8 @@ configure() {
 }
 
 # snapshot FILE: the device's configuration (peers, classes and rules)
-# and its SAs (showconf has no keys; show lists the SAs by SPI). Only configuration: the links'
-# measurements change by themselves.
+# and its SAs (showconf has no keys; show lists the SAs by SPI). Only
+# configuration: the links' measurements change by themselves.
 snapshot() {
 	{
 		vc showconf vcmp0
