@@ -172,7 +172,7 @@ static int class_parse(struct nlmsghdr *nlh, void *arg)
 	struct nlattr *lt[VCMP_A_CLASS_LINK_MAX + 1], *ln;
 	struct show_state *s = arg;
 	unsigned int mode, qoe;
-	const char *name;
+	const char *name, *role;
 	int rem;
 
 	if (genlmsg_parse(nlh, 0, top, VCMP_A_MAX, NULL) || !top[VCMP_A_CLASS] ||
@@ -206,18 +206,16 @@ static int class_parse(struct nlmsghdr *nlh, void *arg)
 			    !lt[VCMP_A_CLASS_LINK_ID] ||
 			    !lt[VCMP_A_CLASS_LINK_ROLE])
 				continue;
+			role = class_role_name(nla_get_u8(lt[VCMP_A_CLASS_LINK_ROLE]));
 			if (s->opts->json) {
 				json_obj_begin(&s->j, NULL);
 				json_uint(&s->j, "link",
 					  nla_get_u8(lt[VCMP_A_CLASS_LINK_ID]));
-				json_str(&s->j, "role", class_role_name(
-					 nla_get_u8(lt[VCMP_A_CLASS_LINK_ROLE])));
+				json_str(&s->j, "role", role);
 				json_obj_end(&s->j);
 			} else {
 				printf(" link %u %s",
-				       nla_get_u8(lt[VCMP_A_CLASS_LINK_ID]),
-				       class_role_name(
-					       nla_get_u8(lt[VCMP_A_CLASS_LINK_ROLE])));
+				       nla_get_u8(lt[VCMP_A_CLASS_LINK_ID]), role);
 			}
 		}
 	}

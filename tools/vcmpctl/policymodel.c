@@ -108,23 +108,23 @@ int parse_proto(const char *arg, uint8_t *proto)
 	if (arg[0] >= '0' && arg[0] <= '9')
 		return parse_u8("protocol", arg, proto);
 	pe = getprotobyname(arg);
-	if (!pe) {
-		/* Minimal systems (the test VM) have no /etc/protocols. */
-		if (!strcmp(arg, "tcp"))
-			*proto = 6;
-		else if (!strcmp(arg, "udp"))
-			*proto = 17;
-		else if (!strcmp(arg, "icmp"))
-			*proto = 1;
-		else if (!strcmp(arg, "ipv6-icmp") || !strcmp(arg, "icmpv6"))
-			*proto = 58;
-		else {
-			pr_err("unknown protocol \"%s\"", arg);
-			return -1;
-		}
+	if (pe) {
+		*proto = (uint8_t)pe->p_proto;
 		return 0;
 	}
-	*proto = (uint8_t)pe->p_proto;
+	/* Minimal systems (the test VM) have no /etc/protocols. */
+	if (!strcmp(arg, "tcp")) {
+		*proto = 6;
+	} else if (!strcmp(arg, "udp")) {
+		*proto = 17;
+	} else if (!strcmp(arg, "icmp")) {
+		*proto = 1;
+	} else if (!strcmp(arg, "ipv6-icmp") || !strcmp(arg, "icmpv6")) {
+		*proto = 58;
+	} else {
+		pr_err("unknown protocol \"%s\"", arg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -137,7 +137,7 @@ int parse_port_range(const char *what, const char *arg, uint16_t *min,
 		pr_err("invalid %s \"%s\"", what, arg);
 		return -1;
 	}
-	strcpy(buf, arg);
+	snprintf(buf, sizeof(buf), "%s", arg);
 	dash = strchr(buf, '-');
 	if (dash)
 		*dash++ = '\0';
