@@ -4,7 +4,8 @@
 # The generic netlink family "vcmp" through vcmpctl: peers, links,
 # allowed-ips and SAs added, shown (text and JSON), changed and deleted;
 # every refusal with its extended ACK message; keys never shown;
-# unprivileged callers refused; events; setconf/showconf; resumable dumps
+# unprivileged callers refused; events; setconf/showconf of peers and of
+# the steering policy (classes and rules); resumable dumps
 # of many peers and of a peer too large for one message.
 source "$(dirname "$0")/lib.sh"
 
@@ -367,6 +368,145 @@ test_setconf_showconf() {
 	expect_eq "bad file changes nothing" "$(vc showconf vcmp0)" "$b"
 }
 
+# The steering policy in the file: classes with link roles and rules of
+# every match kind survive showconf -> setconf on another device; loading
+# showconf output sends nothing; setconf makes the policy the file's
+# (classes and rules not in it go, class 0 back to its defaults); a bad
+# [Class] or [Rule] line is refused with its line number.
+test_setconf_policy() {
+	local ns ns2 conf a b mon pmon
+	dev_ns
+	conf=$_state/policy.conf
+	vc peer add vcmp0 1 allowed-ips 10.1.0.0/16 \
+		link 1 remote 192.0.2.2 bandwidth 20000 link 2 remote 2001:db8::2
+	vc class set vcmp0 0 link 2 backup
+	vc class set vcmp0 1 name voice mode dup sla voice link 1 preferred link 2 backup
+	vc class set vcmp0 2 name bulk mode spray link 2 mandatory link 1 available
+	vc class set vcmp0 3 mode fec sla video
+	vc class set vcmp0 4 name web sla transactional link 7 preferred
+	vc rule add vcmp0 10 class 1 dscp 46
+	vc rule add vcmp0 20 class 2 proto udp dport 5001
+	vc rule add vcmp0 30 class 3 proto tcp sport 1000-2000 dport 7000-7010 \
+		from 10.1.2.0/24 to 10.2.0.0/16
+	vc rule add vcmp0 40 class 1 family inet6 from fd00:1::/48 to fd00:2::/64
+	vc rule add vcmp0 50 class 4 family inet
+	vc rule add vcmp0 60 class 2 proto 132 to 192.0.2.128/25
+	a=$(vc showconf vcmp0)
+	expect_eq "sections" "$(grep '^\[' <<<"$a" | uniq -c | tr -s ' ' | tr '\n' ';')" \
+		" 1 [Peer]; 5 [Class]; 6 [Rule];"
+	expect_eq "class 1" "$(sed -n '/^Id = 1$/,/^$/p' <<<"$a" | sed -n '/^Name = voice$/,/^$/p' | tr '\n' ';')" \
+		"Name = voice;Mode = dup;Sla = voice;Link = 1 preferred;Link = 2 backup;;"
+	expect_match "class 0 roles" "$a" "^Link = 2 backup$"
+	expect_match "class 3 default name" "$a" "^Name = class3$"
+	expect_match "role of a link no peer has" "$a" "^Link = 7 preferred$"
+	! grep -q "^Link = 1 available" <<<"$a" || fail "an available role listed"
+	expect_eq "rule 30" "$(sed -n '/^Id = 30$/,/^$/p' <<<"$a" | tr '\n' ';')" \
+		"Id = 30;Class = 3;Family = inet;Proto = tcp;From = 10.1.2.0/24;To = 10.2.0.0/16;SPort = 1000-2000;DPort = 7000-7010;;"
+	expect_match "rule 40" "$a" "^From = fd00:1::/48$"
+	expect_match "rule 50 family only" "$(sed -n '/^Id = 50$/,/^$/p' <<<"$a")" "^Family = inet$"
+	expect_match "proto by number" "$a" "^Proto = 132$"
+	expect_match "dscp" "$a" "^Dscp = 46$"
+	expect_match "link bandwidth kept" "$a" "^Link = 1 remote 192\\.0\\.2\\.2:2426 bandwidth 20000$"
+
+	# Loading showconf output sends no class or rule (monitor as witness;
+	# a last rule marks the end).
+	echo "$a" >"$_state/a.conf"
+	mon=$_state/policy-monitor.txt
+	n "$ns" timeout 60 "$VCMPCTL" monitor >"$mon" 2>&1 &
+	pmon=$!
+	wait_for 15 n "$ns" sh -c "\"$VCMPCTL\" class set vcmp0 15 2>/dev/null;
+		grep -q 'class 15 changed' '$mon'" ||
+		{ kill "$pmon"; fail "monitor never saw an event"; }
+	vc class del vcmp0 15
+	vc setconf vcmp0 "$_state/a.conf"
+	vc rule add vcmp0 999 class 0
+	wait_for 10 grep -q "rule 999 added" "$mon" || true
+	kill "$pmon"
+	wait "$pmon" 2>/dev/null || true
+	expect_eq "setconf of showconf output sent" \
+		"$(grep -E ': (class|rule) ' "$mon" | grep -v ' 15 ' | tr '\n' ';')" "vcmp0: rule 999 added;"
+	vc rule del vcmp0 999
+	expect_eq "round trip" "$(vc showconf vcmp0)" "$a"
+
+	# Another device: the same classes and rules from the file.
+	setup_ns ns2
+	ip -n "$ns2" link add vcmp0 type vcmp
+	n "$ns2" "$VCMPCTL" setconf vcmp0 "$_state/a.conf"
+	expect_eq "other device" "$(n "$ns2" "$VCMPCTL" showconf vcmp0)" "$a"
+	expect_eq "class show" "$(n "$ns2" "$VCMPCTL" class show vcmp0 | sed 's/ tx_packets [0-9]*//')" \
+		"$(vc class show vcmp0 | sed 's/ tx_packets [0-9]*//')"
+	expect_eq "rule show" "$(n "$ns2" "$VCMPCTL" rule show vcmp0)" "$(vc rule show vcmp0)"
+	# "class set ... links none" clears the roles (an empty nest is sent).
+	n "$ns2" "$VCMPCTL" class set vcmp0 1 links none
+	expect_eq "links none" "$(n "$ns2" "$VCMPCTL" class show vcmp0 1 | sed 's/ tx_packets [0-9]*//')" \
+		"class 1: voice mode dup sla voice"
+
+	# Fewer classes and rules: class 3 and 4 go with rules 30 and 50, the
+	# rest change; class 0 is not in the file and gets its defaults. The
+	# peer stays as it is.
+	sed -n '/^\[Peer\]$/,/^$/p' <<<"$a" >"$conf"
+	cat >>"$conf" <<-EOF
+	[Class]
+	Id = 1
+	Name = voice
+	Mode = flow
+	Sla = voice
+	Link = 2 preferred
+	[class]
+	id = 2
+	[Rule]
+	Id = 10
+	Class = 1
+	Dscp = 34
+	[Rule]
+	Id = 20
+	Class = 2
+	Proto = udp
+	DPort = 5001
+	[Rule]
+	Id = 40
+	Class = 0
+	From = fd00:1:0:1::1/48
+	[Rule]
+	Id = 70
+	Class = 2
+	SPort = 53
+	EOF
+	vc setconf vcmp0 "$conf"
+	expect_eq "classes" "$(vc class show vcmp0 | sed 's/ tx_packets [0-9]*//' | tr '\n' ';')" \
+		"class 0: default mode flow sla bulk;class 1: voice mode flow sla voice link 2 preferred;class 2: class2 mode flow sla bulk;"
+	expect_eq "rules" "$(vc rule show vcmp0 | tr '\n' ';')" \
+		"rule 10: class 1 dscp 34;rule 20: class 2 proto 17 dport 5001;rule 40: class 0 family inet6 from fd00:1::/48;rule 70: class 2 sport 53;"
+	b=$(vc showconf vcmp0)
+	expect_eq "peer untouched" "$(sed -n '/^\[Peer\]$/,/^$/p' <<<"$b")" \
+		"$(sed -n '/^\[Peer\]$/,/^$/p' <<<"$a")"
+	echo "$b" >"$_state/b.conf"
+	vc setconf vcmp0 "$_state/b.conf"
+	expect_eq "idempotent" "$(vc showconf vcmp0)" "$b"
+	vc setconf vcmp0 "$conf"
+	expect_eq "file again" "$(vc showconf vcmp0)" "$b"
+
+	# Bad lines: the file and line are named, nothing changes.
+	refused "bad class line" "^vcmpctl: -:4: invalid configuration$" \
+		n "$ns" sh -c "printf '[Class]\nId = 1\nName = voice\nMode = fast\n' | \"$VCMPCTL\" setconf vcmp0 -"
+	printf '[Peer]\nId = 1\n[Rule]\nId = 1\nDPort = 9-3\nClass = 0\n' >"$_state/bad.conf"
+	refused "bad rule line" "^vcmpctl: $_state/bad.conf:5: invalid configuration$" \
+		vc setconf vcmp0 "$_state/bad.conf"
+	refused "rule of a class not in the file" "^vcmpctl: -:3: rule 5: no \\[Class\\] with Id = 9 in the file$" \
+		n "$ns" sh -c "printf '[Rule]\nId = 5\nClass = 9\n' | \"$VCMPCTL\" setconf vcmp0 -"
+	refused "rule without class" "^vcmpctl: -:1: invalid configuration$" \
+		n "$ns" sh -c "printf '[Rule]\nId = 5\nDscp = 1\n' | \"$VCMPCTL\" setconf vcmp0 -"
+	expect_eq "bad files change nothing" "$(vc showconf vcmp0)" "$b"
+
+	# A file without classes and rules removes them all.
+	printf '[Peer]\nId = 1\nAllowedIPs = 10.1.0.0/16\n' >"$conf"
+	vc setconf vcmp0 "$conf"
+	expect_eq "no rules" "$(vc rule show vcmp0)" ""
+	expect_eq "default class only" "$(vc class show vcmp0 | sed 's/ tx_packets [0-9]*//')" \
+		"class 0: default mode flow sla bulk"
+	! grep -q '^\[\(Class\|Rule\)\]' <<<"$(vc showconf vcmp0)" || fail "policy left in showconf"
+}
+
 test_many_peers() {
 	local ns conf n=2000 ids want
 	dev_ns
@@ -428,7 +568,7 @@ test_autoload() {
 	expect_match "no device" "$out" "^Error: vcmp: no such device\\.$"
 }
 
-ktap_plan 10
+ktap_plan 11
 run_case "peer add, show, set and delete (text and JSON)" test_peer_round_trip
 run_case "ten peers with links and prefixes listed" test_ten_peers
 run_case "SAs added and deleted, keys never shown" test_sa_keys_never_shown
@@ -436,6 +576,7 @@ run_case "refusals carry extack messages and change nothing" test_refusals
 run_case "unprivileged callers get EPERM" test_unprivileged
 run_case "monitor prints events (text and JSON)" test_monitor
 run_case "setconf and showconf round trip" test_setconf_showconf
+run_case "setconf and showconf of classes and rules" test_setconf_policy
 run_case "dump of 2000 peers complete" test_many_peers
 run_case "peer too large for one dump message" test_large_peer
 run_case "resolving the family loads the module" test_autoload

@@ -34,8 +34,8 @@ dev_ns() {
 	ip -n "$ns" link set vcmp0 up
 }
 
-# configure: peers, links, prefixes and SAs for the unprivileged callers
-# to try to change.
+# configure: peers, links, prefixes, SAs, classes and rules for the
+# unprivileged callers to try to change.
 configure() {
 	vc peer add vcmp0 1 suite aes-gcm-128 allowed-ips 10.1.0.0/16 \
 		link 1 remote 192.0.2.2 link 2 remote 2001:db8::2
@@ -44,11 +44,15 @@ configure() {
 	vc sa add vcmp0 1 0x01000001 out key "$(vc genkey aes-gcm-128)"
 	vc sa add vcmp0 1 0x01000002 in key "$(vc genkey aes-gcm-128)"
 	vc sa add vcmp0 3 0x01000003 in key "$(vc genkey chacha20-poly1305)"
+	vc class set vcmp0 0 link 2 backup
+	vc class set vcmp0 1 name voice mode dup sla voice link 1 preferred
+	vc rule add vcmp0 10 class 1 dscp 46 proto udp dport 5060-5061
+	vc rule add vcmp0 20 class 1 from 10.1.0.0/16 to 10.2.0.0/16
 }
 
-# snapshot FILE: the device's configuration and its SAs (showconf has no
-# keys; show lists the SAs by SPI). Only configuration: the links'
-# measurements change by themselves.
+# snapshot FILE: the device's configuration (peers, classes and rules)
+# and its SAs (showconf has no keys; show lists the SAs by SPI). Only
+# configuration: the links' measurements change by themselves.
 snapshot() {
 	{
 		vc showconf vcmp0

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The bash completion of vcmpctl, on the host: source it, fake ip(8) and
-# vcmpctl with stubs that describe two vcmp devices with peers, links and
-# SAs, and check COMPREPLY for typical command lines. Prints KTAP.
+# vcmpctl with stubs that describe two vcmp devices with peers, links,
+# SAs, classes and rules, and check COMPREPLY for typical command lines.
+# Prints KTAP.
 set -u
 src=$(cd "$(dirname "$0")/../.." && pwd)
 stubs=$(mktemp -d)
@@ -44,6 +45,23 @@ Id = 30
 Segment = 1
 Suite = plain
 Link = 4 remote 203.0.113.30
+
+[Class]
+Id = 2
+Name = voice
+Mode = dup
+Sla = voice
+Link = 5 backup
+
+[Rule]
+Id = 10
+Class = 2
+Dscp = 46
+
+[Rule]
+Id = 30
+Class = 0
+Proto = udp
 CONF
 *) echo "vcmpctl: No such device" >&2; exit 1 ;;
 esac
@@ -58,7 +76,7 @@ source "$src/tools/vcmpctl/vcmpctl.bash-completion"
 complete -p vcmpctl 2>/dev/null | grep -q -- '-F _vcmpctl vcmpctl$' || {
 	echo "Bail out! completion not registered"; exit 1; }
 
-n=0 passed=0 planned=27
+n=0 passed=0 planned=31
 # check "COMMAND LINE" "EXPECTED WORDS": the line ends where the cursor is;
 # a trailing space means a new, empty word.
 check() {
@@ -111,6 +129,11 @@ check "vcmpctl sa del vcmp0 2 " "0x01000002 0x01000001"
 check "vcmpctl sa del vcmp0 2 0x01000001 " "in"
 check "vcmpctl sa add vcmp0 2 0x01000003 " "in out"
 check "vcmpctl sa add vcmp0 2 0x01000003 out key-file $stubs/files/site-b" "$stubs/files/site-b.key"
+# Ids of [Class] and [Rule] sections are not peers' (nor their Link lines).
+check "vcmpctl class show vcmp0 " "0 2"
+check "vcmpctl class del vcmp0 " "2"
+check "vcmpctl rule del vcmp0 " "10 30"
+check "vcmpctl rule add vcmp0 " ""
 # A case that aborted (an error inside the completion) printed no line.
 echo "# $passed of $planned completion cases passed"
 [ "$passed" -eq "$planned" ]

@@ -5,7 +5,6 @@
  * inner packets in classes), through the generic netlink family "vcmp".
  */
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,46 +21,8 @@
 #include "model.h"
 #include "nl.h"
 #include "parse.h"
+#include "policymodel.h"
 #include "vcmpctl.h"
-
-static const char *const mode_names[] = {
-	[VCMP_NL_CLASS_MODE_FLOW] = "flow",
-	[VCMP_NL_CLASS_MODE_SPRAY] = "spray",
-	[VCMP_NL_CLASS_MODE_DUP] = "dup",
-	[VCMP_NL_CLASS_MODE_FEC] = "fec",
-};
-
-static const char *const qoe_names[] = {
-	[VCMP_NL_QOE_VOICE] = "voice",
-	[VCMP_NL_QOE_VIDEO] = "video",
-	[VCMP_NL_QOE_TRANSACTIONAL] = "transactional",
-	[VCMP_NL_QOE_BULK] = "bulk",
-};
-
-static const char *const role_names[] = {
-	[VCMP_NL_ROLE_AVAILABLE] = "available",
-	[VCMP_NL_ROLE_PREFERRED] = "preferred",
-	[VCMP_NL_ROLE_MANDATORY] = "mandatory",
-	[VCMP_NL_ROLE_BACKUP] = "backup",
-};
-
-static int lookup(const char *what, const char *arg, const char *const *names,
-		  int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(arg, names[i]))
-			return i;
-	pr_err("invalid %s \"%s\"", what, arg);
-	return -1;
-}
-
-static const char *name_of(const char *const *names, unsigned int n,
-			   unsigned int v)
-{
-	return v < n ? names[v] : "unknown";
-}
 
 /* --- class ------------------------------------------------------------------ */
 
@@ -96,12 +57,12 @@ static int class_set_cmd(int argc, char **argv, const struct vcmpctl_opts *opts)
 		if (!strcmp(argv[i], "name")) {
 			nla_put_string(msg, VCMP_A_CLASS_NAME, argv[i + 1]);
 		} else if (!strcmp(argv[i], "mode")) {
-			v = lookup("mode", argv[i + 1], mode_names, 4);
+			v = parse_class_mode(argv[i + 1]);
 			if (v < 0)
 				goto fail_usage;
 			nla_put_u8(msg, VCMP_A_CLASS_MODE, v);
 		} else if (!strcmp(argv[i], "sla")) {
-			v = lookup("sla", argv[i + 1], qoe_names, 4);
+			v = parse_class_sla(argv[i + 1]);
 			if (v < 0)
 				goto fail_usage;
 			nla_put_u8(msg, VCMP_A_CLASS_QOE, v);
@@ -112,7 +73,7 @@ static int class_set_cmd(int argc, char **argv, const struct vcmpctl_opts *opts)
 			}
 			if (parse_u8("link id", argv[i + 1], &lid))
 				goto fail_usage;
-			v = lookup("role", argv[i + 2], role_names, 4);
+			v = parse_class_role(argv[i + 2]);
 			if (v < 0)
 				goto fail_usage;
 			if (!links)
@@ -132,8 +93,9 @@ static int class_set_cmd(int argc, char **argv, const struct vcmpctl_opts *opts)
 			goto fail_usage;
 		}
 	}
+	/* Kept when empty: "links none" makes every link available. */
 	if (links)
-		nla_nest_end(msg, links);
+		nla_nest_end_keep_empty(msg, links);
 	nla_nest_end(msg, nest);
 	ret = family_exchange(&nl, msg, NULL, NULL);
 	vnl_close(&nl);
@@ -210,7 +172,7 @@ static int class_parse(struct nlmsghdr *nlh, void *arg)
 	struct nlattr *lt[VCMP_A_CLASS_LINK_MAX + 1], *ln;
 	struct show_state *s = arg;
 	unsigned int mode, qoe;
-	const char *name;
+	const char *name, *role;
 	int rem;
 
 	if (genlmsg_parse(nlh, 0, top, VCMP_A_MAX, NULL) || !top[VCMP_A_CLASS] ||
@@ -224,8 +186,8 @@ static int class_parse(struct nlmsghdr *nlh, void *arg)
 		json_obj_begin(&s->j, NULL);
 		json_uint(&s->j, "id", nla_get_u8(tb[VCMP_A_CLASS_ID]));
 		json_str(&s->j, "name", name);
-		json_str(&s->j, "mode", name_of(mode_names, 4, mode));
-		json_str(&s->j, "sla", name_of(qoe_names, 4, qoe));
+		json_str(&s->j, "mode", class_mode_name(mode));
+		json_str(&s->j, "sla", class_sla_name(qoe));
 		if (tb[VCMP_A_CLASS_TX_PACKETS])
 			json_uint(&s->j, "tx_packets",
 				  nla_get_u64(tb[VCMP_A_CLASS_TX_PACKETS]));
@@ -233,7 +195,7 @@ static int class_parse(struct nlmsghdr *nlh, void *arg)
 	} else {
 		printf("class %u: %s mode %s sla %s",
 		       nla_get_u8(tb[VCMP_A_CLASS_ID]), name,
-		       name_of(mode_names, 4, mode), name_of(qoe_names, 4, qoe));
+		       class_mode_name(mode), class_sla_name(qoe));
 		if (tb[VCMP_A_CLASS_TX_PACKETS])
 			printf(" tx_packets %llu", (unsigned long long)
 			       nla_get_u64(tb[VCMP_A_CLASS_TX_PACKETS]));
@@ -244,18 +206,16 @@ static int class_parse(struct nlmsghdr *nlh, void *arg)
 			    !lt[VCMP_A_CLASS_LINK_ID] ||
 			    !lt[VCMP_A_CLASS_LINK_ROLE])
 				continue;
+			role = class_role_name(nla_get_u8(lt[VCMP_A_CLASS_LINK_ROLE]));
 			if (s->opts->json) {
 				json_obj_begin(&s->j, NULL);
 				json_uint(&s->j, "link",
 					  nla_get_u8(lt[VCMP_A_CLASS_LINK_ID]));
-				json_str(&s->j, "role", name_of(role_names, 4,
-					 nla_get_u8(lt[VCMP_A_CLASS_LINK_ROLE])));
+				json_str(&s->j, "role", role);
 				json_obj_end(&s->j);
 			} else {
 				printf(" link %u %s",
-				       nla_get_u8(lt[VCMP_A_CLASS_LINK_ID]),
-				       name_of(role_names, 4,
-					       nla_get_u8(lt[VCMP_A_CLASS_LINK_ROLE])));
+				       nla_get_u8(lt[VCMP_A_CLASS_LINK_ID]), role);
 			}
 		}
 	}
@@ -435,52 +395,6 @@ const struct vcmpctl_object class_object = {
 
 /* --- rule ------------------------------------------------------------------- */
 
-static int parse_range(const char *what, const char *arg, uint16_t *min,
-		       uint16_t *max)
-{
-	char buf[16], *dash;
-
-	snprintf(buf, sizeof(buf), "%s", arg);
-	dash = strchr(buf, '-');
-	if (dash)
-		*dash++ = '\0';
-	if (parse_u16(what, buf, min) ||
-	    parse_u16(what, dash ? dash : buf, max))
-		return -1;
-	if (*min > *max) {
-		pr_err("empty %s range \"%s\"", what, arg);
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_proto(const char *arg, uint8_t *proto)
-{
-	const struct protoent *pe;
-
-	if (arg[0] >= '0' && arg[0] <= '9')
-		return parse_u8("protocol", arg, proto);
-	pe = getprotobyname(arg);
-	if (!pe) {
-		/* Minimal systems (the test VM) have no /etc/protocols. */
-		if (!strcmp(arg, "tcp"))
-			*proto = 6;
-		else if (!strcmp(arg, "udp"))
-			*proto = 17;
-		else if (!strcmp(arg, "icmp"))
-			*proto = 1;
-		else if (!strcmp(arg, "ipv6-icmp") || !strcmp(arg, "icmpv6"))
-			*proto = 58;
-		else {
-			pr_err("unknown protocol \"%s\"", arg);
-			return -1;
-		}
-		return 0;
-	}
-	*proto = (uint8_t)pe->p_proto;
-	return 0;
-}
-
 static int rule_add_cmd(int argc, char **argv, const struct vcmpctl_opts *opts)
 {
 	struct vprefix from = { 0 }, to = { 0 };
@@ -546,7 +460,7 @@ static int rule_add_cmd(int argc, char **argv, const struct vcmpctl_opts *opts)
 		} else if (!strcmp(k, "sport") || !strcmp(k, "dport")) {
 			bool s = k[0] == 's';
 
-			if (parse_range(k, v, &lo, &hi))
+			if (parse_port_range(k, v, &lo, &hi))
 				goto fail;
 			nla_put_u16(msg, s ? VCMP_A_RULE_SPORT_MIN :
 					     VCMP_A_RULE_DPORT_MIN, lo);
