@@ -105,6 +105,7 @@ void vcmp_rx_reseq_stop(struct vcmp_peer *peer);
 void vcmp_rx_reseq_free(struct vcmp_peer *peer);
 void vcmp_rx_reseq_rx(struct vcmp_peer *peer, struct sk_buff *skb,
 		      const struct vcmp_hdr *h);
+void vcmp_rx_reseq_skip(struct vcmp_peer *peer, u32 seq);
 void vcmp_rx_reseq_info(struct vcmp_peer *peer,
 			struct vcmp_rx_reseq_info *info);
 
