@@ -156,8 +156,8 @@ static void vcmp_fec_tx_timer(struct timer_list *t)
 static bool vcmp_fec_tx_measured(struct vcmp_link *link)
 {
 	struct vcmp_monitor *mon = &link->mon;
-	u32 need = min(READ_ONCE(fec_warmup_pkts),
-		       (unsigned int)VCMP_LINKMON_LOSS_BITS);
+	u32 need = min_t(unsigned int, READ_ONCE(fec_warmup_pkts),
+			 VCMP_LINKMON_LOSS_BITS);
 	bool measured;
 
 	spin_lock(&mon->lock);
