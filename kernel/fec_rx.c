@@ -328,7 +328,8 @@ u64 vcmp_fec_rx_wait_ns(const struct vcmp_fec_rx *fr, u64 now)
 {
 	u64 member = READ_ONCE(fr->member_ns), wait;
 
-	if (!member || now - member > VCMP_FEC_RX_ACTIVE_NS)
+	/* @now may be a little before @member, taken on another cpu. */
+	if (!member || (s64)(now - member) > (s64)VCMP_FEC_RX_ACTIVE_NS)
 		return 0;
 	wait = READ_ONCE(fr->wait_ns);
 	return wait ?: vcmp_fec_rx_hold_ns();
@@ -350,10 +351,11 @@ bool vcmp_fec_rx_data(struct vcmp_peer *peer, const struct vcmp_hdr *h,
 	struct vcmp_fec_rx *fr = &peer->fec_rx;
 	unsigned int len = skb->len - VCMP_HDR_LEN;
 	struct vcmp_fec_rx_group *g;
-	u64 now = ktime_get_ns();
 	u8 *copy;
+	u64 now;
 
 	spin_lock(&fr->lock);
+	now = ktime_get_ns();	/* under the lock: never before a born_ns */
 	WRITE_ONCE(fr->member_ns, now);
 	g = vcmp_fec_rx_group(peer, fr, h->peer_seq - h->fec_index, now);
 	if (!g) {
@@ -401,9 +403,9 @@ int vcmp_fec_rx_parity(struct vcmp_peer *peer, const struct vcmp_hdr *h,
 	unsigned int len = skb->len - VCMP_HDR_LEN;
 	struct vcmp_fec_parity_hdr fh;
 	struct vcmp_fec_rx_group *g;
-	u64 now = ktime_get_ns();
 	int hl, why = 0;
 	u8 *copy;
+	u64 now;
 
 	if (len > U16_MAX)
 		return -VCMP_STAT_FEC_RX_DROP_BAD;
@@ -420,6 +422,7 @@ int vcmp_fec_rx_parity(struct vcmp_peer *peer, const struct vcmp_hdr *h,
 		goto out;
 	}
 	spin_lock(&fr->lock);
+	now = ktime_get_ns();	/* under the lock: never before a born_ns */
 	WRITE_ONCE(fr->member_ns, now);
 	g = vcmp_fec_rx_group(peer, fr, fh.start, now);
 	if (!g) {
