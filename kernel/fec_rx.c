@@ -118,6 +118,30 @@ static void vcmp_fec_rx_release(struct vcmp_dev *vdev,
 	memset(g, 0, sizeof(*g));
 }
 
+/*
+ * @g waited fec_rx_hold_ms: stop waiting for its members and count what
+ * it lost, but keep the group and what arrived of it, so that a late
+ * member is neither delivered twice nor used to rebuild one that was
+ * delivered (a group forgotten too early and then completed again by
+ * late members would "rebuild" packets received before).
+ */
+static void vcmp_fec_rx_give_up(struct vcmp_dev *vdev,
+				struct vcmp_fec_rx_group *g)
+{
+	unsigned int missing;
+
+	if (g->k) {
+		missing = vcmp_fec_rx_missing(g);
+		if (missing) {
+			vcmp_stats_inc(vdev->stats, VCMP_STAT_FEC_RX_TIMEOUT);
+			vcmp_stats_add(vdev->stats,
+				       VCMP_STAT_FEC_RX_UNRECOVERED, missing);
+		}
+	}
+	vcmp_fec_rx_free_copies(g);
+	g->done = true;
+}
+
 /* fec_rx_hold_ms in nanoseconds. */
 static u64 vcmp_fec_rx_hold_ns(void)
 {
@@ -126,7 +150,8 @@ static u64 vcmp_fec_rx_hold_ns(void)
 
 /*
  * Give up the groups that waited fec_rx_hold_ms for their members (those
- * with data still missing count in fec_rx_timeout). fr->lock held.
+ * with data still missing count in fec_rx_timeout); they stay, done, until
+ * their slot is wanted. fr->lock held.
  */
 static void vcmp_fec_rx_expire(struct vcmp_peer *peer, struct vcmp_fec_rx *fr,
 			       u64 now)
@@ -141,7 +166,7 @@ static void vcmp_fec_rx_expire(struct vcmp_peer *peer, struct vcmp_fec_rx *fr,
 	for (i = 0; i < fr->ngroups; i++) {
 		g = &fr->groups[i];
 		if (g->used && !g->done && now - g->born_ns > hold)
-			vcmp_fec_rx_release(peer->vdev, g, true);
+			vcmp_fec_rx_give_up(peer->vdev, g);
 	}
 }
 

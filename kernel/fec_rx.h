@@ -15,10 +15,11 @@
  * when the peer first receives FEC), each holding at most VCMP_FEC_MAX_K
  * data and VCMP_FEC_MAX_M parity copies; a group with data missing older
  * than fec_rx_hold_ms is given up (fec_rx_timeout) when a FEC member
- * arrives, at most every 10 ms, or when its slot is wanted; the oldest
- * group is evicted when all are younger. A group's copies are freed as
- * soon as none of its data is missing; the group itself is remembered (to
- * drop duplicates) until its slot is reused.
+ * arrives, at most every 10 ms: its copies are freed and it rebuilds
+ * nothing any more; the oldest group is evicted when all slots are
+ * busy. A group's copies are freed as soon as none of its data is
+ * missing; the group itself is remembered (to drop duplicates) until its
+ * slot is reused.
  *
  * Locking: struct vcmp_fec_rx is the peer's, guarded by its @lock, a
  * spinlock taken in softirq (receive path); it is freed with the peer,
