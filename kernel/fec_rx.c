@@ -4,7 +4,7 @@
  * members and the rebuilding of lost data packets.
  */
 #include <linux/bitmap.h>
-#include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -25,11 +25,17 @@ MODULE_PARM_DESC(fec_rx_hold_ms,
 
 /* Every FEC index (0-255) a group may have. */
 #define VCMP_FEC_RX_SPAN	256
+/* FEC members arrived this recently: the peer sends FEC groups. */
+#define VCMP_FEC_RX_ACTIVE_NS	(1000 * NSEC_PER_MSEC)
+/* How often the groups are looked at for expiry, at most. */
+#define VCMP_FEC_RX_EXPIRE_EVERY_NS	(10 * NSEC_PER_MSEC)
+/* The wait maximum loses 1/this of itself at each parity packet. */
+#define VCMP_FEC_RX_WAIT_DECAY	32
 
 /*
  * struct vcmp_fec_rx_group - one group being received
  * @start: peer sequence number of its first data packet
- * @born: jiffies when its first member arrived
+ * @born_ns: when its first member arrived (ktime_get_ns())
  * @used: the slot holds a group
  * @done: no data is missing any more: copies freed
  * @k: data packets in the group, 0 until a parity told
@@ -45,7 +51,7 @@ MODULE_PARM_DESC(fec_rx_hold_ms,
  */
 struct vcmp_fec_rx_group {
 	u32 start;
-	unsigned long born;
+	u64 born_ns;
 	bool used;
 	bool done;
 	u8 k;
@@ -112,12 +118,65 @@ static void vcmp_fec_rx_release(struct vcmp_dev *vdev,
 	memset(g, 0, sizeof(*g));
 }
 
+/*
+ * @g waited fec_rx_hold_ms: stop waiting for its members and count what
+ * it lost, but keep the group and what arrived of it, so that a late
+ * member is neither delivered twice nor used to rebuild one that was
+ * delivered (a group forgotten too early and then completed again by
+ * late members would "rebuild" packets received before).
+ */
+static void vcmp_fec_rx_give_up(struct vcmp_dev *vdev,
+				struct vcmp_fec_rx_group *g)
+{
+	unsigned int missing;
+
+	if (g->k) {
+		missing = vcmp_fec_rx_missing(g);
+		if (missing) {
+			vcmp_stats_inc(vdev->stats, VCMP_STAT_FEC_RX_TIMEOUT);
+			vcmp_stats_add(vdev->stats,
+				       VCMP_STAT_FEC_RX_UNRECOVERED, missing);
+		}
+	}
+	vcmp_fec_rx_free_copies(g);
+	g->done = true;
+}
+
+/* fec_rx_hold_ms in nanoseconds. */
+static u64 vcmp_fec_rx_hold_ns(void)
+{
+	return (u64)READ_ONCE(fec_rx_hold_ms) * NSEC_PER_MSEC;
+}
+
+/*
+ * Give up the groups that waited fec_rx_hold_ms for their members (those
+ * with data still missing count in fec_rx_timeout); they stay, done, until
+ * their slot is wanted. fr->lock held.
+ */
+static void vcmp_fec_rx_expire(struct vcmp_peer *peer, struct vcmp_fec_rx *fr,
+			       u64 now)
+{
+	u64 hold = vcmp_fec_rx_hold_ns();
+	struct vcmp_fec_rx_group *g;
+	unsigned int i;
+
+	if (now - fr->expired_ns < VCMP_FEC_RX_EXPIRE_EVERY_NS)
+		return;
+	fr->expired_ns = now;
+	for (i = 0; i < fr->ngroups; i++) {
+		g = &fr->groups[i];
+		if (g->used && !g->done && now - g->born_ns > hold)
+			vcmp_fec_rx_give_up(peer->vdev, g);
+	}
+}
+
 /* The group starting at @start, a new one if need be. fr->lock held. */
 static struct vcmp_fec_rx_group *
-vcmp_fec_rx_group(struct vcmp_peer *peer, struct vcmp_fec_rx *fr, u32 start)
+vcmp_fec_rx_group(struct vcmp_peer *peer, struct vcmp_fec_rx *fr, u32 start,
+		  u64 now)
 {
-	unsigned long now = jiffies, hold;
 	struct vcmp_fec_rx_group *g, *victim = NULL;
+	u64 hold = vcmp_fec_rx_hold_ns();
 	unsigned int i, n;
 
 	if (!fr->groups) {
@@ -128,6 +187,7 @@ vcmp_fec_rx_group(struct vcmp_peer *peer, struct vcmp_fec_rx *fr, u32 start)
 			return NULL;
 		fr->ngroups = n;
 	}
+	vcmp_fec_rx_expire(peer, fr, now);
 	for (i = 0; i < fr->ngroups; i++) {
 		g = &fr->groups[i];
 		if (g->used && g->start == start)
@@ -137,34 +197,55 @@ vcmp_fec_rx_group(struct vcmp_peer *peer, struct vcmp_fec_rx *fr, u32 start)
 	 * A free slot, else an expired group, else the oldest complete one
 	 * (it only remembers what to drop as duplicate), else the oldest.
 	 */
-	hold = msecs_to_jiffies(READ_ONCE(fec_rx_hold_ms));
 	for (i = 0; i < fr->ngroups; i++) {
 		g = &fr->groups[i];
 		if (!g->used) {
 			victim = g;
 			break;
 		}
-		if (time_after(now, g->born + hold)) {
+		if (now - g->born_ns > hold) {
 			vcmp_fec_rx_release(peer->vdev, g, true);
 			victim = g;
 			break;
 		}
 		if (!victim || (g->done && !victim->done) ||
-		    (g->done == victim->done &&
-		     time_before(g->born, victim->born)))
+		    (g->done == victim->done && g->born_ns < victim->born_ns))
 			victim = g;
 	}
 	if (victim->used)
 		vcmp_fec_rx_release(peer->vdev, victim, false);
 	victim->used = true;
 	victim->start = start;
-	victim->born = now;
+	victim->born_ns = now;
 	return victim;
 }
 
 /*
+ * Give a rebuilt data packet (skb->data at its data header, headroom for
+ * a VCMP header) the VCMP header it was sent with, as far as the receive
+ * path reads it: type DATA, flags FEC and FRAG (when the data header has
+ * fragment fields), the peer sequence number and the FEC index.
+ */
+static void vcmp_fec_rx_header(struct vcmp_peer *peer, struct sk_buff *skb,
+			       u32 start, u8 index)
+{
+	struct vcmp_hdr h = {
+		.type		= VCMP_TYPE_DATA,
+		.flags		= VCMP_F_FEC,
+		.segment_id	= READ_ONCE(peer->segment),
+		.peer_seq	= start + index,
+		.fec_index	= index,
+	};
+
+	/* Fragment fields say whether it was sent with flag FRAG. */
+	if (skb->len > 5 && (skb->data[1] || skb->data[4] || skb->data[5]))
+		h.flags |= VCMP_F_FRAG;
+	vcmp_hdr_encode(&h, skb_push(skb, VCMP_HDR_LEN));
+}
+
+/*
  * Rebuild what @g lost if its members allow, onto @rebuilt (skb->data at
- * the data header). fr->lock held.
+ * the VCMP header, see vcmp_fec_rx_header()). fr->lock held.
  */
 static void vcmp_fec_rx_decode(struct vcmp_peer *peer, struct vcmp_fec_rx *fr,
 			       struct vcmp_fec_rx_group *g,
@@ -205,13 +286,15 @@ static void vcmp_fec_rx_decode(struct vcmp_peer *peer, struct vcmp_fec_rx *fr,
 	if (!missing || missing > VCMP_FEC_MAX_M)
 		return;
 	for (i = 0; i < missing; i++) {
-		skbs[i] = netdev_alloc_skb_ip_align(vdev->dev, size);
+		skbs[i] = netdev_alloc_skb_ip_align(vdev->dev,
+						    VCMP_HDR_LEN + size);
 		if (!skbs[i]) {
 			while (i--)
 				kfree_skb(skbs[i]);
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_FEC_RX_NOMEM);
 			return;
 		}
+		skb_reserve(skbs[i], VCMP_HDR_LEN);
 		out[i].buf = skb_put(skbs[i], size);
 		out[i].size = size;
 	}
@@ -226,6 +309,8 @@ static void vcmp_fec_rx_decode(struct vcmp_peer *peer, struct vcmp_fec_rx *fr,
 			continue;
 		}
 		__skb_trim(skbs[i], out[i].len);
+		vcmp_fec_rx_header(peer, skbs[i], g->start,
+				   g->offset[out[i].index]);
 		__skb_queue_tail(rebuilt, skbs[i]);
 		vcmp_stats_inc(vdev->stats, VCMP_STAT_FEC_RX_REBUILT);
 	}
@@ -237,6 +322,42 @@ static void vcmp_fec_rx_decode(struct vcmp_peer *peer, struct vcmp_fec_rx *fr,
 		g->done = true;
 		vcmp_fec_rx_free_copies(g);
 	}
+}
+
+/*
+ * A parity packet came @wait ns after its group's first member: keep the
+ * decaying maximum, capped at fec_rx_hold_ms. fr->lock held.
+ */
+static void vcmp_fec_rx_wait_sample(struct vcmp_fec_rx *fr, u64 wait)
+{
+	u64 w = fr->wait_ns;
+
+	wait = min(wait, vcmp_fec_rx_hold_ns());
+	w -= w / VCMP_FEC_RX_WAIT_DECAY;
+	WRITE_ONCE(fr->wait_ns, max(w, wait));
+}
+
+/**
+ * vcmp_fec_rx_wait_ns - how long a lost member may wait for its rebuild
+ * @fr: a peer's FEC receive state
+ * @now: ktime_get_ns()
+ *
+ * For the resequencing buffer's hold time: 0 when the peer sent no FEC
+ * member for a second; else the decaying maximum of the time a parity
+ * packet came after its group's first member, or fec_rx_hold_ms until a
+ * parity packet came. Lock-free (READ_ONCE).
+ *
+ * Return: nanoseconds.
+ */
+u64 vcmp_fec_rx_wait_ns(const struct vcmp_fec_rx *fr, u64 now)
+{
+	u64 member = READ_ONCE(fr->member_ns), wait;
+
+	/* @now may be a little before @member, taken on another cpu. */
+	if (!member || (s64)(now - member) > (s64)VCMP_FEC_RX_ACTIVE_NS)
+		return 0;
+	wait = READ_ONCE(fr->wait_ns);
+	return wait ?: vcmp_fec_rx_hold_ns();
 }
 
 /**
@@ -256,9 +377,12 @@ bool vcmp_fec_rx_data(struct vcmp_peer *peer, const struct vcmp_hdr *h,
 	unsigned int len = skb->len - VCMP_HDR_LEN;
 	struct vcmp_fec_rx_group *g;
 	u8 *copy;
+	u64 now;
 
 	spin_lock(&fr->lock);
-	g = vcmp_fec_rx_group(peer, fr, h->peer_seq - h->fec_index);
+	now = ktime_get_ns();	/* under the lock: never before a born_ns */
+	WRITE_ONCE(fr->member_ns, now);
+	g = vcmp_fec_rx_group(peer, fr, h->peer_seq - h->fec_index, now);
 	if (!g) {
 		spin_unlock(&fr->lock);
 		vcmp_stats_inc(peer->vdev->stats, VCMP_STAT_FEC_RX_NOMEM);
@@ -306,6 +430,7 @@ int vcmp_fec_rx_parity(struct vcmp_peer *peer, const struct vcmp_hdr *h,
 	struct vcmp_fec_rx_group *g;
 	int hl, why = 0;
 	u8 *copy;
+	u64 now;
 
 	if (len > U16_MAX)
 		return -VCMP_STAT_FEC_RX_DROP_BAD;
@@ -322,7 +447,9 @@ int vcmp_fec_rx_parity(struct vcmp_peer *peer, const struct vcmp_hdr *h,
 		goto out;
 	}
 	spin_lock(&fr->lock);
-	g = vcmp_fec_rx_group(peer, fr, fh.start);
+	now = ktime_get_ns();	/* under the lock: never before a born_ns */
+	WRITE_ONCE(fr->member_ns, now);
+	g = vcmp_fec_rx_group(peer, fr, fh.start, now);
 	if (!g) {
 		spin_unlock(&fr->lock);
 		why = -VCMP_STAT_RX_DROP_NOMEM;
@@ -334,6 +461,7 @@ int vcmp_fec_rx_parity(struct vcmp_peer *peer, const struct vcmp_hdr *h,
 		goto out;
 	}
 	vcmp_stats_inc(peer->vdev->stats, VCMP_STAT_FEC_RX_PARITY);
+	vcmp_fec_rx_wait_sample(fr, now - g->born_ns);
 	if (!g->k) {
 		g->k = fh.k;
 		memcpy(g->offset, fh.offset, fh.k);

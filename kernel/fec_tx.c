@@ -10,6 +10,7 @@
 
 #include "device.h"
 #include "fec_tx.h"
+#include "monitor.h"
 #include "peer.h"
 #include "send.h"
 #include "skb_cb.h"
@@ -34,6 +35,16 @@ static unsigned int fec_min_loss_ppm;
 module_param(fec_min_loss_ppm, uint, 0644);
 MODULE_PARM_DESC(fec_min_loss_ppm,
 		 "FEC: size groups for at least this loss rate, ppm, whatever a link measures (default 0: measured loss only)");
+
+static unsigned int fec_warmup_loss_ppm = 20000;
+module_param(fec_warmup_loss_ppm, uint, 0644);
+MODULE_PARM_DESC(fec_warmup_loss_ppm,
+		 "FEC: loss rate a link is protected for until its loss is measured, ppm (default 20000 = 2%; 0: measured loss only)");
+
+static unsigned int fec_warmup_pkts = 500;
+module_param(fec_warmup_pkts, uint, 0644);
+MODULE_PARM_DESC(fec_warmup_pkts,
+		 "FEC: a link's loss is measured once the peer's loss report covers this many of its packets (default 500, at most 4096)");
 
 #define VCMP_FEC_TX_SYM	VCMP_FEC_PARITY_LEN(VCMP_FEC_TX_MAX_DATA)
 
@@ -136,6 +147,41 @@ static void vcmp_fec_tx_timer(struct timer_list *t)
 	rcu_read_unlock_bh();
 }
 
+/*
+ * Whether the peer's last loss report on @link covers fec_warmup_pkts of
+ * its packets: until then its loss_ppm, 0 or from a few packets, says
+ * little. Bottom halves disabled; takes the link monitor's lock, which
+ * is innermost (monitor.h).
+ */
+static bool vcmp_fec_tx_measured(struct vcmp_link *link)
+{
+	struct vcmp_monitor *mon = &link->mon;
+	u32 need = min_t(unsigned int, READ_ONCE(fec_warmup_pkts),
+			 VCMP_LINKMON_LOSS_BITS);
+	bool measured;
+
+	spin_lock(&mon->lock);
+	measured = mon->lm.tx.fb_valid && mon->lm.tx.fb.win_pkts >= need;
+	spin_unlock(&mon->lock);
+	return measured;
+}
+
+/*
+ * The loss rate to size @link's next group for: its measured loss, at
+ * least fec_min_loss_ppm, and at least fec_warmup_loss_ppm while the loss
+ * is not measured yet (vcmp_fec_tx_measured()). Bottom halves disabled.
+ */
+static u32 vcmp_fec_tx_loss(struct vcmp_link *link)
+{
+	u32 loss = max(READ_ONCE(link->view.loss_ppm),
+		       READ_ONCE(fec_min_loss_ppm));
+	u32 warmup = READ_ONCE(fec_warmup_loss_ppm);
+
+	if (loss < warmup && !vcmp_fec_tx_measured(link))
+		loss = warmup;
+	return loss;
+}
+
 static bool vcmp_fec_tx_alloc(struct vcmp_fec_tx *ft)
 {
 	unsigned int j;
@@ -169,11 +215,10 @@ void vcmp_fec_tx(struct vcmp_peer *peer, struct vcmp_link *link,
 	struct sk_buff_head q, qprev;
 	unsigned int k, m, n;
 	u8 fec = 0, index = 0;
-	u32 loss, seq;
+	u32 seq;
 
 	__skb_queue_head_init(&q);
 	__skb_queue_head_init(&qprev);
-	loss = max(READ_ONCE(link->view.loss_ppm), READ_ONCE(fec_min_loss_ppm));
 	if (skb->len + VCMP_DATA_HDR_LEN > VCMP_FEC_TX_MAX_DATA ||
 	    skb_linearize(skb)) {
 		vcmp_stats_inc(vdev->stats, VCMP_STAT_FEC_TX_UNPROTECTED);
@@ -190,7 +235,8 @@ void vcmp_fec_tx(struct vcmp_peer *peer, struct vcmp_link *link,
 			 (u32)(seq - ft->start) > U8_MAX))
 		vcmp_fec_tx_close(peer, ft, &qprev, &closed);
 	if (!ft->link && !ft->dead) {
-		vcmp_fec_choose(loss, READ_ONCE(fec_target_ppm),
+		vcmp_fec_choose(vcmp_fec_tx_loss(link),
+				READ_ONCE(fec_target_ppm),
 				READ_ONCE(fec_k_max), &k, &m);
 		if (!m) {
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_FEC_TX_CLEAN);

@@ -13,11 +13,17 @@
  * link. k and m come from vcmp_fec_choose() with the link's measured loss
  * (link->view.loss_ppm, at least the fec_min_loss_ppm module parameter)
  * and the fec_target_ppm / fec_k_max parameters; a link whose loss is
- * already below the target gets no parity at all.
+ * already below the target gets no parity at all. Until the peer's loss
+ * report on the link covers fec_warmup_pkts packets (a new link, the
+ * start of a stream on an idle one) the loss counts as at least
+ * fec_warmup_loss_ppm: the first packets are protected, and a link
+ * measured clean carries no parity from then on.
  *
  * Locking: struct vcmp_fec_tx is the peer's, guarded by its @lock, a
  * spinlock taken with bottom halves disabled (transmit path and timer).
- * Packets are built under the lock and sent after it is released.
+ * Packets are built under the lock and sent after it is released. The
+ * link monitor's lock (innermost) is taken under @lock to read whether a
+ * link's loss is measured.
  */
 #ifndef _VCMP_FEC_TX_H
 #define _VCMP_FEC_TX_H

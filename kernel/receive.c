@@ -309,16 +309,18 @@ drop:
 }
 
 /*
- * Deliver the packets FEC rebuilt (each at its data header, no
- * references held) through the normal path, after their successors.
+ * Pass the packets FEC rebuilt (each at the VCMP header it was sent with,
+ * no references held) to the resequencing buffer under their own peer
+ * sequence numbers, as if received: they fill the holes they left. @sa:
+ * the SA of the packet that completed their group, NULL for plain peers.
  */
 static void vcmp_rx_rebuilt(struct vcmp_dev *vdev, struct vcmp_peer *peer,
-			    struct sk_buff_head *rebuilt, bool authenticated)
+			    struct sk_buff_head *rebuilt, struct vcmp_sa *sa)
 {
 	struct vcmp_data_hdr d;
 	struct vcmp_skb_cb *cb;
 	struct sk_buff *skb;
-	u8 flags;
+	struct vcmp_hdr h;
 
 	while ((skb = __skb_dequeue(rebuilt))) {
 		cb = VCMP_CB(skb);
@@ -329,15 +331,24 @@ static void vcmp_rx_rebuilt(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 			continue;
 		}
 		vcmp_inflight_get(vdev);
-		/* Fragment fields say whether it was sent with flag FRAG. */
-		flags = skb->len > 5 && (skb->data[1] || skb->data[4] ||
-					 skb->data[5]) ? VCMP_F_FRAG : 0;
-		if (!pskb_may_pull(skb, VCMP_DATA_HDR_LEN + 1) ||
-		    vcmp_data_hdr_decode(&d, skb->data, skb->len, flags)) {
+		/* Authenticated by the members it was rebuilt from. */
+		if (sa) {
+			cb->sa = vcmp_sa_get(sa);
+			if (!cb->sa) {
+				vcmp_rx_drop(vdev, skb,
+					     VCMP_STAT_RX_DROP_UNKNOWN_SPI);
+				continue;
+			}
+		}
+		if (!pskb_may_pull(skb, min_t(unsigned int, skb->len,
+					      VCMP_OVERHEAD + 1)) ||
+		    vcmp_hdr_decode(&h, skb->data, skb->len) ||
+		    vcmp_data_hdr_decode(&d, skb->data + VCMP_HDR_LEN,
+					 skb->len - VCMP_HDR_LEN, h.flags)) {
 			vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_BAD_HEADER);
 			continue;
 		}
-		vcmp_rx_data(vdev, skb, &d, flags, authenticated, false);
+		vcmp_rx_reseq_rx(peer, skb, &h);
 	}
 }
 
@@ -346,7 +357,9 @@ static void vcmp_rx_rebuilt(struct vcmp_dev *vdev, struct vcmp_peer *peer,
  * the VCMP header; cb->peer is set and referenced. DATA packets go to the
  * peer's resequencing buffer, which hands them to vcmp_rx_deliver();
  * FEC parity and members of FEC groups feed the peer's FEC groups, whose
- * rebuilt packets are delivered at once (they skip resequencing).
+ * rebuilt packets go to the buffer under their own numbers. A parity
+ * packet's number is filled with nothing in the buffer (it is consumed
+ * here, or dropped), so that no packet waits for it.
  */
 static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 			 bool authenticated)
@@ -392,7 +405,8 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 			goto drop;
 		}
 		err = vcmp_fec_rx_parity(cb->peer, &h, skb, &rebuilt);
-		vcmp_rx_rebuilt(vdev, cb->peer, &rebuilt, authenticated);
+		vcmp_rx_rebuilt(vdev, cb->peer, &rebuilt, cb->sa);
+		vcmp_rx_reseq_skip(cb->peer, h.peer_seq);
 		if (err) {
 			why = -err;
 			goto drop;
@@ -419,7 +433,7 @@ static void vcmp_rx_vcmp(struct vcmp_dev *vdev, struct sk_buff *skb,
 			why = VCMP_STAT_FEC_RX_DROP_DUP;
 			goto drop;
 		}
-		vcmp_rx_rebuilt(vdev, cb->peer, &rebuilt, authenticated);
+		vcmp_rx_rebuilt(vdev, cb->peer, &rebuilt, cb->sa);
 	}
 	vcmp_rx_reseq_rx(cb->peer, skb, &h);
 	return;

@@ -40,6 +40,13 @@ static_assert(VCMP_RESEQ_HISTORY >= VCMP_RESEQ_MAX_SLOTS,
 
 #define HIST_MASK	(VCMP_RESEQ_HISTORY - 1)
 
+/*
+ * What a slot holds for a number filled with nothing (vcmp_reseq_skip()):
+ * it waits and leaves like a packet, but is never delivered.
+ */
+static char vcmp_reseq_filler;
+#define VCMP_RESEQ_FILLER	((void *)&vcmp_reseq_filler)
+
 static inline bool vcmp_seq_before(u32 a, u32 b)
 {
 	return (s32)(a - b) < 0;
@@ -82,7 +89,10 @@ static void vcmp_reseq_hclear(struct vcmp_reseq *r, u32 from, u32 count)
 	}
 }
 
-/* @next is delivered (@pkt) or skipped (NULL): record it and move on. */
+/*
+ * @next is delivered (@pkt), filled (the filler) or skipped (NULL): record
+ * it and move on.
+ */
 static void vcmp_reseq_pass(struct vcmp_reseq *r, void *pkt,
 			    vcmp_reseq_deliver_t deliver, void *ctx)
 {
@@ -93,7 +103,7 @@ static void vcmp_reseq_pass(struct vcmp_reseq *r, void *pkt,
 	else
 		*word &= ~vcmp_reseq_hbit(r->next);
 	r->next++;
-	if (pkt)
+	if (pkt && pkt != VCMP_RESEQ_FILLER)
 		deliver(ctx, pkt);
 }
 
@@ -107,7 +117,10 @@ static bool vcmp_reseq_step(struct vcmp_reseq *r,
 	if (pkt) {
 		slot->pkt = NULL;
 		r->count--;
-		r->stats.released++;
+		if (pkt == VCMP_RESEQ_FILLER)
+			r->fillers--;
+		else
+			r->stats.released++;
 	}
 	vcmp_reseq_pass(r, pkt, deliver, ctx);
 	return !!pkt;
@@ -217,6 +230,7 @@ static enum vcmp_reseq_result vcmp_reseq_take(struct vcmp_reseq *r, u32 seq,
 					      void *ctx)
 {
 	enum vcmp_reseq_result res = VCMP_RESEQ_IN_ORDER;
+	bool fill = pkt == VCMP_RESEQ_FILLER;
 	struct vcmp_reseq_slot *slot;
 	u32 ahead;
 
@@ -230,16 +244,26 @@ static enum vcmp_reseq_result vcmp_reseq_take(struct vcmp_reseq *r, u32 seq,
 		u64 *word = vcmp_reseq_hword(r, seq);
 
 		if (behind > VCMP_RESEQ_HISTORY) {
-			r->stats.stale++;
+			if (fill)
+				r->stats.fills_refused++;
+			else
+				r->stats.stale++;
 			return VCMP_RESEQ_STALE;
 		}
 		if (*word & vcmp_reseq_hbit(seq)) {
-			r->stats.duplicates++;
+			if (fill)
+				r->stats.fills_refused++;
+			else
+				r->stats.duplicates++;
 			return VCMP_RESEQ_DUP;
 		}
 		*word |= vcmp_reseq_hbit(seq);
-		r->stats.late++;
-		deliver(ctx, pkt);
+		if (fill) {
+			r->stats.fills++;
+		} else {
+			r->stats.late++;
+			deliver(ctx, pkt);
+		}
 		return VCMP_RESEQ_LATE;
 	}
 	if (unlikely(ahead > r->mask)) {
@@ -250,7 +274,10 @@ static enum vcmp_reseq_result vcmp_reseq_take(struct vcmp_reseq *r, u32 seq,
 		ahead = seq - r->next;	/* the queue moved too */
 	}
 	if (ahead == 0) {
-		r->stats.in_order++;
+		if (fill)
+			r->stats.fills++;
+		else
+			r->stats.in_order++;
 		vcmp_reseq_pass(r, pkt, deliver, ctx);
 		if (r->count) {
 			u64 none = 0;
@@ -261,7 +288,10 @@ static enum vcmp_reseq_result vcmp_reseq_take(struct vcmp_reseq *r, u32 seq,
 	}
 	slot = vcmp_reseq_slot(r, seq);
 	if (slot->pkt) {
-		r->stats.duplicates++;
+		if (fill)
+			r->stats.fills_refused++;
+		else
+			r->stats.duplicates++;
 		return VCMP_RESEQ_DUP;
 	}
 	slot->pkt = pkt;
@@ -272,7 +302,12 @@ static enum vcmp_reseq_result vcmp_reseq_take(struct vcmp_reseq *r, u32 seq,
 	if (!r->count)
 		r->head = seq;
 	r->count++;
-	r->stats.queued++;
+	if (fill) {
+		r->fillers++;
+		r->stats.fills++;
+	} else {
+		r->stats.queued++;
+	}
 	return res == VCMP_RESEQ_IN_ORDER ? VCMP_RESEQ_QUEUED : res;
 }
 
@@ -305,6 +340,33 @@ enum vcmp_reseq_result vcmp_reseq_insert(struct vcmp_reseq *r, u32 seq,
 	res = vcmp_reseq_take(r, seq, pkt, deliver, ctx);
 	vcmp_reseq_expire(r, deliver, ctx);
 	return res;
+}
+
+/**
+ * vcmp_reseq_skip() - a number is used by no packet to deliver
+ * @r: the buffer
+ * @seq: the per-peer sequence number, taken by a packet that was consumed
+ *	before the buffer (a FEC parity packet)
+ * @now_ns: the time now
+ * @deliver: called for every packet that leaves the buffer, in order
+ * @ctx: passed to @deliver
+ *
+ * Fills @seq with nothing, so that the packets after it do not wait for
+ * it: as vcmp_reseq_insert() with a packet that is never delivered. At
+ * the delivery point it moves the point on (with the queued packets that
+ * follow); in the window it waits in its slot like a packet (and times out
+ * like one); behind the delivery point it is remembered, so that a packet
+ * with that number later is a duplicate. Counted in @fills, or in
+ * @fills_refused when the number was taken already or is stale.
+ *
+ * Return: as vcmp_reseq_insert(), with nothing for the caller to free.
+ */
+enum vcmp_reseq_result vcmp_reseq_skip(struct vcmp_reseq *r, u32 seq,
+				       u64 now_ns,
+				       vcmp_reseq_deliver_t deliver, void *ctx)
+{
+	return vcmp_reseq_insert(r, seq, VCMP_RESEQ_FILLER, now_ns, deliver,
+				 ctx);
 }
 
 /**

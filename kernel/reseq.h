@@ -14,6 +14,9 @@
  *	arm or cancel the timer for deadline (U64_MAX: nothing waits);
  *
  * and from the timer: deadline = vcmp_reseq_poll(r, now, deliver, ctx).
+ * A number taken by a packet that never reaches the buffer (a FEC parity
+ * packet, consumed before it) is filled with vcmp_reseq_skip(), so that
+ * the packets after it do not wait for it.
  * On peer removal, vcmp_reseq_flush(); for a new SA or a peer restart
  * (sequence numbers start over), vcmp_reseq_reset().
  *
@@ -82,9 +85,13 @@ struct vcmp_reseq_slot {
  * @stale: packets dropped, too far behind to know whether they were seen
  * @overflows: packets that arrived beyond the window and moved it
  * @overflow_skipped: missing numbers given up on to move the window
+ * @fills: numbers filled with nothing by vcmp_reseq_skip()
+ * @fills_refused: vcmp_reseq_skip() calls for a number taken already
+ *	(queued, delivered or filled) or too far behind to tell
  *
  * Every packet inserted is counted once in @in_order, @queued, @late,
- * @duplicates or @stale; @queued - @released are waiting.
+ * @duplicates or @stale; @queued - @released are waiting. Every
+ * vcmp_reseq_skip() is counted once in @fills or @fills_refused.
  */
 struct vcmp_reseq_stats {
 	u64 in_order;
@@ -96,6 +103,8 @@ struct vcmp_reseq_stats {
 	u64 stale;
 	u64 overflows;
 	u64 overflow_skipped;
+	u64 fills;
+	u64 fills_refused;
 };
 
 /**
@@ -105,7 +114,8 @@ struct vcmp_reseq_stats {
  * @next: the number delivered next; its slot is always empty
  * @last: highest number queued, when @count
  * @head: the queued packet that arrived first, when @count
- * @count: packets queued
+ * @count: packets and fillers queued (slots in use)
+ * @fillers: of these, numbers filled with nothing (vcmp_reseq_skip())
  * @started: @next is set (by the first packet after init or reset)
  * @hold_ns: longest time a packet waits for a hole before it
  * @now_ns: the latest time seen
@@ -120,6 +130,7 @@ struct vcmp_reseq {
 	u32 last;
 	u32 head;
 	u32 count;
+	u32 fillers;
 	bool started;
 	u64 hold_ns;
 	u64 now_ns;
@@ -134,6 +145,9 @@ enum vcmp_reseq_result vcmp_reseq_insert(struct vcmp_reseq *r, u32 seq,
 					 void *pkt, u64 now_ns,
 					 vcmp_reseq_deliver_t deliver,
 					 void *ctx);
+enum vcmp_reseq_result vcmp_reseq_skip(struct vcmp_reseq *r, u32 seq,
+				       u64 now_ns,
+				       vcmp_reseq_deliver_t deliver, void *ctx);
 u64 vcmp_reseq_poll(struct vcmp_reseq *r, u64 now_ns,
 		    vcmp_reseq_deliver_t deliver, void *ctx);
 u64 vcmp_reseq_deadline(const struct vcmp_reseq *r);

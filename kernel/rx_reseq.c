@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 
 #include "device.h"
+#include "fec_rx.h"
 #include "peer.h"
 #include "receive.h"
 #include "rx_reseq.h"
@@ -64,7 +65,10 @@ static struct vcmp_peer *vcmp_rx_reseq_peer(struct vcmp_rx_reseq *rr)
  * of the one-way delay difference when the paths are symmetric) plus
  * twice the worst jitter, plus reseq_hold_min_ms as a margin, within
  * [reseq_hold_min_ms, reseq_hold_max_ms]. A link without an RTT sample
- * yet makes it reseq_hold_min_ms.
+ * yet makes it reseq_hold_min_ms. While the peer sends FEC groups, at
+ * least the time their parity takes to follow their first member
+ * (vcmp_fec_rx_wait_ns()) plus that margin: a lost member is rebuilt
+ * when the parity comes, and should find its hole still open.
  */
 static u64 vcmp_rx_reseq_hold_ns(struct vcmp_peer *peer, u64 late_ns)
 {
@@ -94,9 +98,14 @@ static u64 vcmp_rx_reseq_hold_ns(struct vcmp_peer *peer, u64 late_ns)
 	}
 	rcu_read_unlock();
 	if (unknown || hi < lo)
-		return min_ns;
-	hold = ((u64)(hi - lo) + 2 * (u64)jitter) * NSEC_PER_USEC + min_ns;
-	return min(hold + late_ns, max_ns);
+		hold = min_ns;
+	else
+		hold = ((u64)(hi - lo) + 2 * (u64)jitter) * NSEC_PER_USEC +
+		       min_ns + late_ns;
+	/* A packet FEC may rebuild comes when its group's parity does. */
+	hold = max(hold, vcmp_fec_rx_wait_ns(&peer->fec_rx, ktime_get_ns()) +
+			 min_ns);
+	return min(hold, max_ns);
 }
 
 /*
@@ -161,6 +170,8 @@ static void vcmp_rx_reseq_account(struct vcmp_rx_reseq *rr,
 		       s->overflows - r->overflows);
 	vcmp_stats_add(vdev->stats, VCMP_STAT_RX_RESEQ_OVERFLOW_SKIPPED,
 		       s->overflow_skipped - r->overflow_skipped);
+	vcmp_stats_add(vdev->stats, VCMP_STAT_RX_RESEQ_FILL,
+		       s->fills - r->fills);
 	/* Duplicates and stale packets are counted when they are freed. */
 	*r = *s;
 }
@@ -401,6 +412,38 @@ void vcmp_rx_reseq_rx(struct vcmp_peer *peer, struct sk_buff *skb,
 		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_RESEQ_DUP);
 	else if (res == VCMP_RESEQ_STALE)
 		vcmp_rx_drop(vdev, skb, VCMP_STAT_RX_DROP_RESEQ_STALE);
+}
+
+/**
+ * vcmp_rx_reseq_skip - a number was taken by a packet consumed before
+ *	the buffer (a FEC parity packet)
+ * @peer: the peer it came from
+ * @seq: its peer sequence number
+ *
+ * Fills @seq with nothing (vcmp_reseq_skip()), so that the packets after
+ * it do not wait for it; counted in rx_reseq_fill. Nothing to do while the
+ * peer does not buffer.
+ *
+ * Context: softirq or bottom halves disabled.
+ */
+void vcmp_rx_reseq_skip(struct vcmp_peer *peer, u32 seq)
+{
+	struct vcmp_rx_reseq *rr = &peer->reseq;
+	struct vcmp_rx_reseq_ctx c = { .rr = rr };
+
+	if (!READ_ONCE(rr->ready) || !READ_ONCE(rr->active) ||
+	    !rcu_access_pointer(peer->links[1]))
+		return;
+	spin_lock_bh(&rr->lock);
+	if (unlikely(rr->dying || !rr->active)) {
+		spin_unlock_bh(&rr->lock);
+		return;
+	}
+	vcmp_reseq_skip(&rr->buf, seq, ktime_get_ns(), vcmp_rx_reseq_collect,
+			&c);
+	vcmp_rx_reseq_account(rr, peer->vdev);
+	vcmp_rx_reseq_arm(rr);
+	vcmp_rx_reseq_drain(rr);
 }
 
 /**

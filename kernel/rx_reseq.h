@@ -11,6 +11,10 @@
  * Numbers are per VCMP packet: each VCMP fragment has its own, so the
  * buffer runs before reassembly and reassembly sees fragments in order.
  *
+ * FEC parity packets take numbers too but are consumed before the buffer
+ * (receive.c): their numbers are filled with nothing
+ * (vcmp_rx_reseq_skip()); packets FEC rebuilds come in under their own.
+ *
  * A peer with fewer than two links does not buffer at all (its packets
  * cannot overtake each other, and it pays no latency). The buffer's slots
  * are allocated when the peer gets its second link.
@@ -105,6 +109,7 @@ void vcmp_rx_reseq_stop(struct vcmp_peer *peer);
 void vcmp_rx_reseq_free(struct vcmp_peer *peer);
 void vcmp_rx_reseq_rx(struct vcmp_peer *peer, struct sk_buff *skb,
 		      const struct vcmp_hdr *h);
+void vcmp_rx_reseq_skip(struct vcmp_peer *peer, u32 seq);
 void vcmp_rx_reseq_info(struct vcmp_peer *peer,
 			struct vcmp_rx_reseq_info *info);
 

@@ -98,6 +98,7 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_TX_BACKUP]		= "tx_backup",
 	[VCMP_STAT_STEER_FLOW_NEW]	= "steer_flow_new",
 	[VCMP_STAT_STEER_MOVES]		= "steer_moves",
+	[VCMP_STAT_RX_RESEQ_FILL]	= "rx_reseq_fill",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {

@@ -110,6 +110,8 @@ enum vcmp_stat {
 	VCMP_STAT_TX_BACKUP,		/* packets sent on a backup link */
 	VCMP_STAT_STEER_FLOW_NEW,	/* flows given a link */
 	VCMP_STAT_STEER_MOVES,		/* flows moved to another link */
+	/* FEC and resequencing together (rx_reseq.c, fec_rx.c). */
+	VCMP_STAT_RX_RESEQ_FILL,	/* numbers of FEC parity: no hole */
 	VCMP_STAT_COUNT
 };
 

@@ -11,7 +11,10 @@
 # groups for the link's measured loss (link monitoring: probes, feedback)
 # or, at least, fec_min_loss_ppm: the adaptive cases leave that at 0 and
 # warm the link up first so that the loss is measured, one case sets it
-# to the netem rate instead.
+# to the netem rate instead. Until the loss is measured (the peer's loss
+# report covers fec_warmup_pkts packets) FEC protects the link as if it
+# lost fec_warmup_loss_ppm: the clean case checks that the warm-up carries
+# parity and the stream after it none.
 #
 #   site-a (vcmp0 10.0.0.1) --wan-- router (netem loss on wan-b) --wan-- site-b (vcmp0 10.0.0.2)
 # shellcheck source=lib.sh disable=SC2154,SC2317 # a, r, b: set by lib.sh; cases run through run_case
@@ -39,7 +42,8 @@ params() {
 
 reset_params() {
 	params fec_min_loss_ppm=0 fec_target_ppm=100 fec_k_max=10 \
-		fec_tx_hold_ms=15 fec_rx_hold_ms=100 fec_rx_groups=16
+		fec_tx_hold_ms=15 fec_rx_hold_ms=100 fec_rx_groups=16 \
+		fec_warmup_loss_ppm=20000 fec_warmup_pkts=500
 }
 
 # sites SUITE LOSS_PERCENT: a and b peered over one link through r, r
@@ -93,14 +97,19 @@ measured_loss() {
 		tr '\n' ' '
 }
 
-# warm_up: 2000 packets (not counted) so that the link's loss is measured.
+# warm_up: 2000 packets (not counted), and at least twice
+# fec_warmup_pkts, so that the link's loss is measured.
 warm_up() {
-	n "$b" "$UDPSEQ" recv 5009 1000 30000 >/dev/null &
+	local count min
+	count=$(scale 2000 400)
+	min=$(( $(cat "$PARAMS/fec_warmup_pkts") * 2 ))
+	[ "$count" -ge "$min" ] || count=$min
+	n "$b" "$UDPSEQ" recv 5009 1000 $((count * 1000 / PPS * 4 + 30000)) >/dev/null &
 	local rpid=$!
 	sleep 0.5
-	n "$a" "$UDPSEQ" send 10.0.0.2 5009 "$(scale 2000 400)" "$PPS" 200 >/dev/null
+	n "$a" "$UDPSEQ" send 10.0.0.2 5009 "$count" "$PPS" 200 >/dev/null
 	wait "$rpid"
-	echo "# measured after warm-up: $(measured_loss)"
+	echo "# measured after warm-up ($count packets): $(measured_loss)"
 }
 
 # stream: COUNT datagrams a -> b; sets got, lost, dup from udpseq.
@@ -173,17 +182,27 @@ test_no_fec_lossy() {
 }
 
 test_fec_clean() {
+	local parity0 groups0 clean0
 	trap reset_params EXIT
 	reset_params
 	sites plain 0
 	fec_class
 	warm_up
+	echo "# a after warm-up: $(counters "$a" fec_tx_groups fec_tx_data fec_tx_parity fec_tx_clean)"
+	# Not measured yet: protected as if it lost fec_warmup_loss_ppm.
+	[ "$(stat_of "$a" vcmp0 fec_tx_parity)" -gt 0 ] ||
+		fail "no parity before the link's loss was measured"
+	parity0=$(stat_of "$a" vcmp0 fec_tx_parity)
+	groups0=$(stat_of "$a" vcmp0 fec_tx_groups)
+	clean0=$(stat_of "$a" vcmp0 fec_tx_clean)
 	stream
 	echo "# a: $(counters "$a" fec_tx_groups fec_tx_data fec_tx_parity fec_tx_clean)"
 	echo "# measured: $(measured_loss)"
-	expect_eq "parity on a clean link" "$(stat_of "$a" vcmp0 fec_tx_parity)" 0
-	expect_eq "groups on a clean link" "$(stat_of "$a" vcmp0 fec_tx_groups)" 0
-	[ "$(stat_of "$a" vcmp0 fec_tx_clean)" -ge "$COUNT" ] ||
+	expect_eq "parity on a clean link, measured" \
+		$(( $(stat_of "$a" vcmp0 fec_tx_parity) - parity0 )) 0
+	expect_eq "groups on a clean link, measured" \
+		$(( $(stat_of "$a" vcmp0 fec_tx_groups) - groups0 )) 0
+	[ $(( $(stat_of "$a" vcmp0 fec_tx_clean) - clean0 )) -ge "$COUNT" ] ||
 		fail "FEC-mode packets not counted as clean"
 	expect_eq "lost on a clean link" "$lost" 0
 }
@@ -194,5 +213,5 @@ run_case "FEC, 3% loss measured, plain: inner loss <= 0.1%, packets rebuilt" tes
 run_case "FEC, 3% loss measured, aes-gcm-128: inner loss <= 0.1%, packets rebuilt" test_fec_lossy aes-gcm-128 adaptive
 run_case "FEC, 3% loss configured (fec_min_loss_ppm), plain: inner loss <= 0.1%" test_fec_lossy plain floor
 run_case "no FEC, 3% loss: the stream loses over 1%" test_no_fec_lossy
-run_case "FEC on a clean link: no parity" test_fec_clean
+run_case "FEC on a clean link: parity until the loss is measured, none after" test_fec_clean
 ktap_finish

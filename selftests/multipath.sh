@@ -147,8 +147,9 @@ fec_loss() {
 	udp_stream "$_state/fec" "$rate" "$count" 400 34
 	sent=$(flow_json "$_state/fec" sent)
 	lost=$(flow_json "$_state/fec" lost)
-	n "$b" ethtool -S vcmp0 | grep -iE 'fec' | tr -s ' ' | sed 's/^/# b: /' || true
-	echo "# FEC class: $lost lost of $sent (bar 0.1 %, netem drops 3 %)"
+	n "$b" ethtool -S vcmp0 | grep -iE 'fec|reseq' | tr -s ' ' | sed 's/^/# b: /' || true
+	echo "# FEC class: $lost lost of $sent (bar 0.1 %, netem drops 3 %)," \
+		"$(flow_json "$_state/fec" out_of_order) out of order"
 	[ "$sent" -ge 10000 ] || fail "only $sent packets sent"
 	awk -v l="$lost" -v s="$sent" -v bar="${MP_FEC_LOSS_BAR:-0.001}" \
 		'BEGIN { exit !(l / s <= bar) }' || fail "inner loss $lost / $sent over the bar"

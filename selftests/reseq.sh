@@ -176,6 +176,29 @@ test_timeout_late() {
 	expect_eq "vcmpctl reseq timeouts" "$(reseq_field timeouts)" 1
 }
 
+# A FEC parity packet takes a peer sequence number but is consumed before
+# the buffer: its number is filled with nothing, nobody waits for it.
+test_parity_fill() {
+	local t0 f0 b0
+	sites 2
+	setparam reseq_hold_min_ms 1000	# a timeout would be counted first
+	setparam reseq_hold_max_ms 1000
+	t0=$(st rx_reseq_timeout) f0=$(st rx_reseq_fill) b0=$(st fec_rx_drop_bad)
+	recv_start 3
+	forge 0:1,0:3	# 2 is parity's: 3 waits for it
+	# Parity of no real group (its payload is no FEC header): dropped,
+	# counted, and its number still filled.
+	n "$r" "$VCMPFORGE" ctl --src 192.0.2.1:2426 --dst 198.51.100.2:2426 \
+		--type 6 --flags 4 --fec-index 1 --link 1 --seq 2 --payload 00
+	forge 0:4
+	recv_wait
+	show_b
+	expect_eq "arrival order" "$order" "1 3 4"
+	expect_eq "rx_reseq_fill" "$(delta rx_reseq_fill "$f0")" 1
+	expect_eq "rx_reseq_timeout" "$(delta rx_reseq_timeout "$t0")" 0
+	expect_eq "fec_rx_drop_bad" "$(delta fec_rx_drop_bad "$b0")" 1
+}
+
 test_single_link() {
 	local q0
 	sites 1
@@ -307,10 +330,11 @@ test_netem() {
 }
 hold_at_least() { [ "$(reseq_field hold_us)" -ge "$1" ]; }
 
-ktap_plan 7
+ktap_plan 8
 run_case "out-of-order packets over two links delivered in order" test_order
 run_case "duplicates dropped and counted" test_dups
 run_case "a hole is given up after the hold time; the late packet counted" test_timeout_late
+run_case "a FEC parity packet's number: filled, nobody waits for it" test_parity_fill
 run_case "a peer with one link does not buffer" test_single_link
 run_case "memory cap under a flood" test_mem_cap
 run_case "peer removed with packets waiting" test_peer_del_waiting

@@ -983,6 +983,9 @@ static void ctl_usage(FILE *f)
 "  --link ID         VCMP link id (1)\n"
 "  --seq N           link sequence number of the first packet (1)\n"
 "  --echo N          set flag ECHO with echo value N\n"
+"  --flags N         more VCMP header flags (e.g. 4, FEC, for type 6,\n"
+"                    FEC_PARITY)\n"
+"  --fec-index N     the header's FEC index (0)\n"
 "  --payload HEX     the bytes after the VCMP header; default: a valid\n"
 "                    one for the type (probe id 1; an empty report)\n"
 "  --count N         packets to send (1)\n"
@@ -992,7 +995,7 @@ static void ctl_usage(FILE *f)
 static int cmd_ctl(int argc, char **argv)
 {
 	enum { O_SRC = 1, O_DST, O_TYPE, O_LINK, O_SEQ, O_ECHO, O_PAYLOAD,
-	       O_COUNT, O_QUIET };
+	       O_COUNT, O_QUIET, O_FLAGS, O_FEC_INDEX };
 	static const struct option lo[] = {
 		{ "src", required_argument, NULL, O_SRC },
 		{ "dst", required_argument, NULL, O_DST },
@@ -1000,6 +1003,8 @@ static int cmd_ctl(int argc, char **argv)
 		{ "link", required_argument, NULL, O_LINK },
 		{ "seq", required_argument, NULL, O_SEQ },
 		{ "echo", required_argument, NULL, O_ECHO },
+		{ "flags", required_argument, NULL, O_FLAGS },
+		{ "fec-index", required_argument, NULL, O_FEC_INDEX },
 		{ "payload", required_argument, NULL, O_PAYLOAD },
 		{ "count", required_argument, NULL, O_COUNT },
 		{ "quiet", no_argument, NULL, O_QUIET },
@@ -1010,7 +1015,7 @@ static int cmd_ctl(int argc, char **argv)
 	struct addr src, dst;
 	u16 sport = 0, dport = 0;
 	unsigned long link = 1, seq = 1, count = 1, k, fails = 0;
-	unsigned long type = 0, echo = 0;
+	unsigned long type = 0, echo = 0, flags = 0, fec_index = 0;
 	bool have_src = false, have_dst = false, have_echo = false;
 	bool have_payload = false, quiet = false;
 	size_t npayload = 0, hl, ulen, total;
@@ -1049,6 +1054,12 @@ static int cmd_ctl(int argc, char **argv)
 			echo = parse_num("--echo", optarg, 0, U32_MAX);
 			have_echo = true;
 			break;
+		case O_FLAGS:
+			flags = parse_num("--flags", optarg, 0, 255);
+			break;
+		case O_FEC_INDEX:
+			fec_index = parse_num("--fec-index", optarg, 0, 255);
+			break;
 		case O_PAYLOAD:
 			npayload = parse_hex("--payload", optarg, payload,
 					     sizeof(payload));
@@ -1086,8 +1097,10 @@ static int cmd_ctl(int argc, char **argv)
 	memset(&h, 0, sizeof(h));
 	h.type = (u8)type;
 	h.link_id = (u8)link;
+	h.flags = (u8)flags;
+	h.fec_index = (u8)fec_index;
 	if (have_echo) {
-		h.flags = VCMP_F_ECHO;
+		h.flags |= VCMP_F_ECHO;
 		h.echo = (u32)echo;
 	}
 	hl = src.family == AF_INET ? IPV4_HDR : IPV6_HDR;

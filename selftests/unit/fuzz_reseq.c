@@ -3,7 +3,8 @@
  * libFuzzer target for kernel/reseq.c: the first bytes choose the window
  * and the hold time, the rest is a stream of operations on one buffer
  * (inserts near, at, behind and beyond the delivery point, copies of
- * earlier packets, time passing, polls, hold changes, flush, reset).
+ * earlier packets, numbers filled with nothing (vcmp_reseq_skip), time
+ * passing, polls, hold changes, flush, reset).
  * After each one the invariants are checked, and the program aborts on a
  * violation:
  *
@@ -11,6 +12,9 @@
  *	- apart from late ones, packets come out in increasing order;
  *	- the result agrees with where the number lies, and a duplicate is
  *	  reported exactly for a number taken before and still remembered;
+ *	- a filled number is never delivered, waits like a packet while it
+ *	  is ahead of the delivery point, and makes a packet with its
+ *	  number later a duplicate;
  *	- after an insert or a poll, no packet has waited the hold time;
  *	- the counters add up: everything in is out, dropped or waiting;
  *	- at the end a flush empties the buffer.
@@ -45,6 +49,14 @@ static struct {
 static int free_tok[MAXTOK], nfree;
 static int wlist[MAXTOK], wpos[MAXTOK], nw;	/* the waiting tokens */
 static u64 inserted, delivered, dropped, waiting;
+
+/* Numbers filled with nothing that wait ahead of the delivery point. */
+static struct {
+	u64 seq;	/* unwrapped */
+	u64 arrived;
+} fill[MAXTOK];
+static int nfill;
+static u64 fills, fills_refused;
 
 static u64 base;	/* rs.next unwrapped; 0 before the first packet */
 static bool have_last;
@@ -132,7 +144,13 @@ static void check(void)
 	int i;
 
 	rebase();
-	ASSERT(rs.count == waiting);
+	/* A filler leaves when the delivery point passes it. */
+	for (i = 0; i < nfill; i++)
+		if (!rs.started || fill[i].seq < base)
+			fill[i--] = fill[--nfill];
+	ASSERT(rs.count == waiting + (u64)nfill);
+	ASSERT(rs.fillers == (u32)nfill);
+	ASSERT(st->fills == fills && st->fills_refused == fills_refused);
 	ASSERT(inserted == delivered + dropped + waiting);
 	ASSERT(st->in_order + st->late + st->released == delivered);
 	ASSERT(st->duplicates + st->stale == dropped);
@@ -149,6 +167,12 @@ static void check(void)
 		ASSERT(tok[t].seq > base && tok[t].seq <= base + rs.mask);
 		if (tok[t].arrived < first)
 			first = tok[t].arrived;
+	}
+	for (i = 0; i < nfill; i++) {
+		ASSERT(rs.now_ns - fill[i].arrived < rs.hold_ns);
+		ASSERT(fill[i].seq > base && fill[i].seq <= base + rs.mask);
+		if (fill[i].arrived < first)
+			first = fill[i].arrived;
 	}
 	/* The deadline is when the first packet in times out. */
 	ASSERT(deadline == (rs.count ? first + rs.hold_ns : U64_MAX));
@@ -224,6 +248,59 @@ static void insert(u32 seq, u64 now)
 	check();
 }
 
+/* Fill @seq with nothing: a parity packet's number. */
+static void skip(u32 seq, u64 now)
+{
+	enum vcmp_reseq_result res;
+	bool started = rs.started;
+	u64 seq64, arrived = now > rs.now_ns ? now : rs.now_ns;
+	u32 next = rs.next;
+
+	if (nfill == MAXTOK)
+		return;
+	if (!started)
+		base = (1ULL << 40) + seq;
+	seq64 = base + (s64)(s32)(seq - (u32)base);
+	res = vcmp_reseq_skip(&rs, seq, now, out, NULL);
+	hold_cut = false;
+	switch (res) {
+	case VCMP_RESEQ_IN_ORDER:
+		ASSERT(!started || seq == next);
+		break;
+	case VCMP_RESEQ_QUEUED:
+		ASSERT(started && seq64 > base && seq64 - base <= rs.mask);
+		break;
+	case VCMP_RESEQ_OVERFLOW:
+		ASSERT(started && seq64 > base + rs.mask);
+		break;
+	case VCMP_RESEQ_LATE:
+		ASSERT(started && seq64 < base && base - seq64 <= H);
+		break;
+	case VCMP_RESEQ_DUP:
+		ASSERT(started && was_taken(seq64));
+		break;
+	case VCMP_RESEQ_STALE:
+		ASSERT(started && seq64 < base && base - seq64 > H);
+		break;
+	default:
+		ASSERT(0);
+	}
+	if (started && seq64 + H >= base && was_taken(seq64))
+		ASSERT(res == VCMP_RESEQ_DUP);
+	if (res == VCMP_RESEQ_DUP || res == VCMP_RESEQ_STALE) {
+		fills_refused++;
+	} else {
+		fills++;
+		take(seq64);
+		if (res == VCMP_RESEQ_QUEUED || res == VCMP_RESEQ_OVERFLOW) {
+			fill[nfill].seq = seq64;
+			fill[nfill].arrived = arrived;
+			nfill++;
+		}
+	}
+	check();
+}
+
 static u64 get(const u8 **p, const u8 *end, unsigned int n)
 {
 	u64 v = 0;
@@ -253,6 +330,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dropped = 0;
 	waiting = 0;
 	nw = 0;
+	nfill = 0;
+	fills = 0;
+	fills_refused = 0;
 	base = 0;
 	have_last = false;
 	hold_cut = false;
@@ -312,11 +392,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if ((op >> 6) == 3) {
 					vcmp_reseq_reset(&rs, out, NULL);
 					ASSERT(!rs.count && !rs.started);
+					nfill = 0;
 					check();
 					have_last = false;
 					gen++;
 					ntaken = 0;
 					nrecent = 0;
+					break;
+				}
+				fallthrough;
+			case 5:	/* a parity packet's number */
+			case 6:
+				if (((op >> 3) & 7) != 4) {
+					arg = get(&p, end, 1);
+					skip(rs.next + (s8)arg, now);
 					break;
 				}
 				fallthrough;

@@ -904,6 +904,86 @@ static void test_random_1024(void)
 	sim_run(1024, 300000);
 }
 
+static enum vcmp_reseq_result skp(u32 seq, u64 now)
+{
+	return vcmp_reseq_skip(&rs, seq, now, rec, NULL);
+}
+
+/* Numbers filled with nothing (FEC parity): never out, nobody waits. */
+static void test_skip(void)
+{
+	setup(64, 100);
+	CHECK_EQ(ins(10, 10, 0), VCMP_RESEQ_IN_ORDER);
+	/* At the delivery point: moves it on. */
+	CHECK_EQ(skp(11, 1), VCMP_RESEQ_IN_ORDER);
+	EXPECT(10);
+	CHECK_EQ(rs.next, 12);
+	CHECK_EQ(rs.count, 0);
+	/* Ahead: waits in its slot and frees its followers with the hole. */
+	CHECK_EQ(ins(14, 14, 2), VCMP_RESEQ_QUEUED);
+	CHECK_EQ(skp(13, 3), VCMP_RESEQ_QUEUED);
+	CHECK_EQ(rs.count, 2);
+	CHECK_EQ(rs.fillers, 1);
+	CHECK_EQ(ins(12, 12, 4), VCMP_RESEQ_IN_ORDER);
+	EXPECT(12, 14);
+	CHECK_EQ(rs.count, 0);
+	CHECK_EQ(rs.fillers, 0);
+	CHECK_EQ(vcmp_reseq_deadline(&rs), U64_MAX);
+	/* A filled number is taken: its packet later is a duplicate. */
+	CHECK_EQ(ins(13, 13, 5), VCMP_RESEQ_DUP);
+	CHECK_EQ(ins(11, 11, 5), VCMP_RESEQ_DUP);
+	CHECK_EQ(skp(13, 5), VCMP_RESEQ_DUP);
+	/* A filler alone times out like a packet, giving up its hole. */
+	CHECK_EQ(skp(17, 10), VCMP_RESEQ_QUEUED);
+	CHECK_EQ(vcmp_reseq_deadline(&rs), 110);
+	CHECK_EQ(vcmp_reseq_poll(&rs, 110, rec, NULL), U64_MAX);
+	EXPECT_NONE();
+	CHECK_EQ(rs.next, 18);
+	CHECK_EQ(rs.stats.timeouts, 2);
+	/* Behind the delivery point, never seen: remembered, not out. */
+	CHECK_EQ(skp(16, 111), VCMP_RESEQ_LATE);
+	CHECK_EQ(ins(16, 16, 112), VCMP_RESEQ_DUP);
+	CHECK_EQ(ins(15, 15, 112), VCMP_RESEQ_LATE);
+	EXPECT(15);
+	/* Too far behind to tell. */
+	CHECK_EQ(skp(18 - H - 1, 113), VCMP_RESEQ_STALE);
+	/* Beyond the window: moves it like a packet. */
+	CHECK_EQ(skp(18 + 64, 114), VCMP_RESEQ_OVERFLOW);
+	CHECK_EQ(rs.stats.overflow_skipped, 1);
+	CHECK_EQ(rs.next, 19);
+	CHECK_EQ(rs.count, 1);
+	vcmp_reseq_flush(&rs, rec, NULL);
+	EXPECT_NONE();
+	CHECK_EQ(rs.next, 18 + 65);
+	CHECK_EQ(rs.count, 0);
+	CHECK_EQ(rs.fillers, 0);
+	CHECK_EQ(rs.stats.fills, 5);
+	CHECK_EQ(rs.stats.fills_refused, 2);
+	CHECK_EQ(rs.stats.queued, 1);
+	CHECK_EQ(rs.stats.released, 1);
+	/* The first number of all may be a filler. */
+	setup(64, 100);
+	CHECK_EQ(skp(7, 0), VCMP_RESEQ_IN_ORDER);
+	CHECK_EQ(ins(8, 8, 1), VCMP_RESEQ_IN_ORDER);
+	EXPECT(8);
+	/* A FEC group: data 9 lost, 10-12 queued, parity 13; 9 rebuilt. */
+	CHECK_EQ(ins(10, 10, 2), VCMP_RESEQ_QUEUED);
+	CHECK_EQ(ins(11, 11, 3), VCMP_RESEQ_QUEUED);
+	CHECK_EQ(ins(12, 12, 4), VCMP_RESEQ_QUEUED);
+	CHECK_EQ(skp(13, 5), VCMP_RESEQ_QUEUED);
+	CHECK_EQ(ins(14, 14, 6), VCMP_RESEQ_QUEUED);
+	CHECK_EQ(ins(9, 9, 7), VCMP_RESEQ_IN_ORDER);
+	EXPECT(9, 10, 11, 12, 14);
+	CHECK_EQ(rs.count, 0);
+	CHECK_EQ(rs.stats.timeouts, 0);
+	/* Reset forgets waiting fillers too. */
+	CHECK_EQ(skp(17, 8), VCMP_RESEQ_QUEUED);
+	vcmp_reseq_reset(&rs, rec, NULL);
+	EXPECT_NONE();
+	CHECK_EQ(rs.count, 0);
+	CHECK_EQ(rs.fillers, 0);
+}
+
 static void test_random_small(void)
 {
 	sim_run(4, 200000);
@@ -911,7 +991,7 @@ static void test_random_small(void)
 
 int main(void)
 {
-	unit_plan(13);
+	unit_plan(14);
 	unit_run("init", test_init);
 	unit_run("in_order_passthrough", test_in_order);
 	unit_run("swap", test_swap);
@@ -922,6 +1002,7 @@ int main(void)
 	unit_run("window_overflow", test_overflow);
 	unit_run("flush_and_reset", test_flush_reset);
 	unit_run("duplication_mode_in_order", test_duplication_mode);
+	unit_run("skip_fills_numbers_with_nothing", test_skip);
 	unit_run("random_vs_model_64_slots_1M", test_random_64);
 	unit_run("random_vs_model_1024_slots_300k", test_random_1024);
 	unit_run("random_vs_model_4_slots_200k", test_random_small);
