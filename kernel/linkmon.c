@@ -33,8 +33,35 @@
  * came in it; it is missed when a probe or data was sent in it and
  * neither came; otherwise it is neutral. Down after down_misses
  * consecutive missed slots, or data_down_misses when data was sent in
- * each (acks stopping on a busy link); up again after up_probes
- * consecutive good slots. A new link (INIT) is up at its first good slot.
+ * each; up again after up_probes consecutive good slots. A new link
+ * (INIT) is up at its first good slot.
+ *
+ * Ack timeout: while data arrives, the receiver sends FEEDBACK every
+ * feedback_ms (on the arrival of the packet that makes it due), so an up
+ * link that carries data is acknowledged every feedback_ms or so. The
+ * sender times the ack delay: from the first data sent after an ack to
+ * the next ack (about feedback_ms while data flows, an RTT after a pause),
+ * smoothed like RTT (RFC 6298, gains 1/8 and 1/4). An up or degraded link
+ * goes down at once when data sent is unacknowledged for
+ *
+ *	max(ACK_FEEDBACKS (5) * feedback_ms, SRTT + 4 RTTVAR + feedback_ms,
+ *	    ack delay + 4 ack delay variation)
+ *
+ * (a few lost reports, a pause's round trip, a slow peer's pace: a busy
+ * healthy link stays up; after half of it a probe asks for an ack that
+ * does not wait for the next report), and before the first ack delay
+ * sample at
+ * data_down_misses probe intervals (a peer that reports at another pace
+ * is learnt first). Detection then takes about 100 ms on a LAN instead of
+ * two or three probe intervals, so that TCP's first retransmission
+ * timeout (200 ms and more) already finds the traffic on another link.
+ *
+ * Losses while a link is down are not its quality: when it leaves DOWN,
+ * the receive loss window starts afresh at the highest number received,
+ * the send direction's loss from the peer's reports is forgotten, and a
+ * receiver whose link is DOWN reports no loss window (0 of 0): the peer,
+ * down too (a black hole in either direction stops the round trips both
+ * sides measure), starts from a clean window as well.
  * An up link is DEGRADED while its QoE for the transactional class, the
  * most tolerant one, is critical (RTT / 2 > 80 ms, loss > 3 % in either
  * direction or jitter > 300 ms): it is then poor for every class. It is
@@ -79,6 +106,7 @@ void vcmp_linkmon_cfg_default(struct vcmp_linkmon_cfg *cfg)
 	cfg->down_misses = 3;
 	cfg->data_down_misses = 2;
 	cfg->up_probes = 5;
+	cfg->feedback_ms = 20;
 }
 
 static u32 clamp_u32(u32 v, u32 lo, u32 hi)
@@ -121,6 +149,7 @@ void vcmp_linkmon_init(struct vcmp_linkmon *lm,
 	c->data_down_misses = (u8)clamp_u32(c->data_down_misses, 1,
 					    c->down_misses);
 	c->up_probes = (u8)clamp_u32(c->up_probes, 1, 100);
+	c->feedback_ms = clamp_u32(c->feedback_ms, 5, c->probe_ms);
 
 	lm->state = VCMP_LINK_INIT;
 	lm->rx.rate_start_ns = now_ns;
@@ -217,6 +246,18 @@ static void rx_restart(struct vcmp_linkmon_rx *rx, u32 seq, u64 now_ns)
 	rx->ckpt[0].period = ckpt_period(now_ns);
 	rx->ckpt[0].seq = rx->first;
 	rx_set(rx, rx->highest);
+}
+
+/*
+ * Start the loss window afresh at the highest seq received: what was
+ * lost before is forgotten (a link back from DOWN).
+ */
+static void rx_forget(struct vcmp_linkmon_rx *rx)
+{
+	if (!rx->started)
+		return;
+	rx->first = rx->highest;
+	rx->old_run = 0;
 }
 
 /* Move the highest seq up to @seq, clearing the bits it passes. */
@@ -329,6 +370,19 @@ counted:
 		rx->rate_bytes = RATE_BYTES_MAX;
 }
 
+/**
+ * vcmp_linkmon_rx_data() - the packet just given to rx_packet() is DATA
+ * @lm: the link
+ *
+ * DATA that arrives makes FEEDBACK due every feedback_ms: the sender's
+ * acks (vcmp_linkmon_rx_feedback_due()).
+ */
+void vcmp_linkmon_rx_data(struct vcmp_linkmon *lm)
+{
+	if (lm->rx.data_since_report < U32_MAX)
+		lm->rx.data_since_report++;
+}
+
 /* First seq of the loss window by time: the oldest checkpoint in it. */
 static u64 rx_window_start(const struct vcmp_linkmon *lm, u64 now_ns)
 {
@@ -439,24 +493,29 @@ static u32 loss_ppm(u32 pkts, u32 lost)
  * @lm: the link
  * @now_ns: current time
  *
- * Return: true when packets arrived since the last report and a probe
- * interval has passed since it (or the clock went backwards).
+ * Return: true when DATA arrived since the last report and feedback_ms
+ * passed since it, or other packets arrived and idle_probe_ms passed (so
+ * that two idle sites do not keep each other busy with reports), or the
+ * clock went backwards.
  */
 bool vcmp_linkmon_rx_feedback_due(const struct vcmp_linkmon *lm, u64 now_ns)
 {
 	const struct vcmp_linkmon_rx *rx = &lm->rx;
+	u64 every = rx->data_since_report ? lm->cfg.feedback_ms :
+		    lm->cfg.idle_probe_ms;
 
 	if (!rx->since_report)
 		return false;
 	return now_ns < rx->report_ns ||
-	       now_ns - rx->report_ns >= lm->cfg.probe_ms * NSEC_MS;
+	       now_ns - rx->report_ns >= every * NSEC_MS;
 }
 
 /**
  * vcmp_linkmon_rx_report() - the receiver's view, for a FEEDBACK packet
  * @lm: the link
  * @now_ns: current time
- * @rep: filled in
+ * @rep: filled in; no loss window (0 of 0) while the link is DOWN: its
+ *	losses then are not its quality
  */
 void vcmp_linkmon_rx_report(struct vcmp_linkmon *lm, u64 now_ns,
 			    struct vcmp_linkmon_report *rep)
@@ -466,7 +525,10 @@ void vcmp_linkmon_rx_report(struct vcmp_linkmon *lm, u64 now_ns,
 	u32 pkts, lost;
 
 	rx_rate_close(rx, now_ns);
-	vcmp_linkmon_rx_loss(lm, now_ns, &pkts, &lost);
+	pkts = 0;
+	lost = 0;
+	if (lm->state != VCMP_LINK_DOWN)
+		vcmp_linkmon_rx_loss(lm, now_ns, &pkts, &lost);
 	kbps = vcmp_linkmon_div(rx->rate_bps, 1000);
 	memset(rep, 0, sizeof(*rep));
 	rep->win_pkts = (u16)pkts;
@@ -478,6 +540,7 @@ void vcmp_linkmon_rx_report(struct vcmp_linkmon *lm, u64 now_ns,
 	rep->rate_kbps = kbps > U32_MAX ? U32_MAX : (u32)kbps;
 	rx->report_ns = now_ns;
 	rx->since_report = 0;
+	rx->data_since_report = 0;
 }
 
 /**
@@ -560,18 +623,57 @@ static void tx_rtt_sample(struct vcmp_linkmon_tx *tx, u32 rtt, u64 now_ns)
 	tx->have_rtt = true;
 }
 
+/*
+ * An ack came at @now_ns: a probe ack, or a report showing progress. The
+ * data pending since pend_ns is acknowledged: an ack delay sample.
+ */
+static void tx_acked(struct vcmp_linkmon_tx *tx, u64 now_ns)
+{
+	tx->slot_acked = true;
+	if (tx->pend && now_ns >= tx->pend_ns) {
+		u64 d = vcmp_linkmon_div(now_ns - tx->pend_ns, 1000);
+
+		if (d > VCMP_LINKMON_RTT_MAX_US)
+			d = VCMP_LINKMON_RTT_MAX_US;
+		if (!tx->have_ad) {
+			tx->ad8 = d << 3;
+			tx->advar4 = (d / 2) << 2;
+			tx->have_ad = true;
+		} else {
+			u64 ad = tx->ad8 >> 3;
+			u64 delta = ad > d ? ad - d : d - ad;
+
+			tx->advar4 = tx->advar4 - (tx->advar4 >> 2) + delta;
+			tx->ad8 = tx->ad8 - (tx->ad8 >> 3) + d;
+		}
+	}
+	tx->pend = false;
+	tx->pend_probed = false;
+	tx->ack_ns = now_ns;
+}
+
 /**
  * vcmp_linkmon_tx_data_sent() - a DATA packet was sent on the link
  * @lm: the link
  * @bytes: its size
- * @now_ns: current time
+ * @now_ns: when it was sent (not after the next call's @now_ns of
+ *	vcmp_linkmon_tick())
+ *
+ * Data sent after the last ack is pending: it starts the ack timeout.
  */
 void vcmp_linkmon_tx_data_sent(struct vcmp_linkmon *lm, u32 bytes,
 			       u64 now_ns)
 {
+	struct vcmp_linkmon_tx *tx = &lm->tx;
+
 	(void)bytes;
-	lm->tx.slot_data = true;
-	lm->tx.last_data_ns = now_ns;
+	tx->slot_data = true;
+	tx->last_data_ns = now_ns;
+	if (!tx->pend && now_ns > tx->ack_ns) {
+		tx->pend = true;
+		tx->pend_probed = false;
+		tx->pend_ns = now_ns;
+	}
 }
 
 /**
@@ -626,7 +728,7 @@ int vcmp_linkmon_tx_probe_ack(struct vcmp_linkmon *lm, u32 probe_id,
 		return -ENOENT;
 	tx->probe_used &= ~BIT(i);
 	tx->probes_acked++;
-	tx->slot_acked = true;
+	tx_acked(tx, now_ns);
 
 	if (now_ns < tx->probe_ns[i])
 		return -ERANGE;
@@ -664,7 +766,7 @@ int vcmp_linkmon_tx_echo(struct vcmp_linkmon *lm, u32 echo_us, u64 now_ns)
  * @now_ns: arrival time
  *
  * A report whose received count moved shows the peer hears us: it counts
- * as an ack of the slot.
+ * as an ack (of the slot, and of the data sent).
  *
  * Return: 0, or -EINVAL for an inconsistent report (ignored).
  */
@@ -675,11 +777,10 @@ int vcmp_linkmon_tx_feedback(struct vcmp_linkmon *lm,
 	struct vcmp_linkmon_tx *tx = &lm->tx;
 	u64 rate = (u64)rep->rate_kbps * 1000, decayed;
 
-	(void)now_ns;
 	if (!report_valid(rep))
 		return -EINVAL;
 	if (tx->fb_valid ? rep->received != tx->fb.received : rep->received)
-		tx->slot_acked = true;
+		tx_acked(tx, now_ns);
 	tx->fb = *rep;
 	tx->fb_valid = true;
 	tx->loss_ppm = loss_ppm(rep->win_pkts, rep->win_lost);
@@ -808,15 +909,22 @@ static void tx_slot_done(struct vcmp_linkmon *lm, bool good, u64 now_ns)
 		tx->slots_missed++;
 		if (lm->state != VCMP_LINK_DOWN &&
 		    (tx->misses >= c->down_misses ||
-		     tx->data_misses >= c->data_down_misses))
+		     tx->data_misses >= c->data_down_misses)) {
 			lm->state = VCMP_LINK_DOWN;
+			tx->pend = false;
+		}
 		return;
 	}
 	tx->misses = 0;
 	tx->data_misses = 0;
 	tx->goods = inc_sat(tx->goods);
-	if (lm->state == VCMP_LINK_INIT ||
-	    (lm->state == VCMP_LINK_DOWN && tx->goods >= c->up_probes))
+	if (lm->state == VCMP_LINK_DOWN && tx->goods >= c->up_probes) {
+		/* What was lost while down is not the link's quality. */
+		rx_forget(&lm->rx);
+		tx->loss_ppm = 0;
+		lm->state = VCMP_LINK_UP;
+	}
+	if (lm->state == VCMP_LINK_INIT)
 		lm->state = VCMP_LINK_UP;
 	if (lm->state == VCMP_LINK_DOWN)
 		return;
@@ -826,6 +934,60 @@ static void tx_slot_done(struct vcmp_linkmon *lm, bool good, u64 now_ns)
 		lm->state = VCMP_LINK_DEGRADED;
 	else if (lm->state == VCMP_LINK_DEGRADED && tx->fine >= c->up_probes)
 		lm->state = VCMP_LINK_UP;
+}
+
+/**
+ * vcmp_linkmon_ack_timeout_ns() - how long sent data may go unacknowledged
+ * @lm: the link
+ *
+ * Return: the ack timeout (see the top of the file), nanoseconds.
+ */
+u64 vcmp_linkmon_ack_timeout_ns(const struct vcmp_linkmon *lm)
+{
+	const struct vcmp_linkmon_tx *tx = &lm->tx;
+	const struct vcmp_linkmon_cfg *c = &lm->cfg;
+	u64 fb_us = (u64)c->feedback_ms * 1000, t, v;
+
+	if (!tx->have_ad)
+		return (u64)c->data_down_misses * c->probe_ms * NSEC_MS;
+	t = VCMP_LINKMON_ACK_FEEDBACKS * fb_us;
+	if (tx->have_rtt) {
+		v = (tx->srtt8 >> 3) + tx->rttvar4 + fb_us;
+		if (v > t)
+			t = v;
+	}
+	v = (tx->ad8 >> 3) + tx->advar4;
+	if (v > t)
+		t = v;
+	return t * 1000;
+}
+
+/*
+ * Data pending for half the ack timeout asks for a probe (an ack that
+ * does not wait for the next report: a few lost reports are no down);
+ * pending for the ack timeout, it takes an up link down.
+ */
+static unsigned int tx_ack_timeout(struct vcmp_linkmon *lm, u64 now_ns)
+{
+	struct vcmp_linkmon_tx *tx = &lm->tx;
+	u64 timeout;
+
+	if (!tx->pend || now_ns < tx->pend_ns ||
+	    (lm->state != VCMP_LINK_UP && lm->state != VCMP_LINK_DEGRADED))
+		return 0;
+	timeout = vcmp_linkmon_ack_timeout_ns(lm);
+	if (now_ns - tx->pend_ns < timeout) {
+		if (tx->pend_probed || now_ns - tx->pend_ns < timeout / 2)
+			return 0;
+		tx->pend_probed = true;
+		return VCMP_LINKMON_SEND_PROBE;
+	}
+	lm->state = VCMP_LINK_DOWN;
+	tx->pend = false;
+	tx->goods = 0;
+	tx->fine = 0;
+	tx->ack_timeouts++;
+	return VCMP_LINKMON_ACK_TIMEOUT | VCMP_LINKMON_CHANGED;
 }
 
 /**
@@ -840,9 +1002,14 @@ static void tx_slot_done(struct vcmp_linkmon *lm, bool good, u64 now_ns)
  * one starts. Time going backwards by less than a slot only delays the
  * slot; by more, it restarts it.
  *
+ * The ack timeout is checked at every call: call it often (every 10 or
+ * 20 ms) for a fast failover. Data unacknowledged for half of it asks for
+ * a probe (once), which may come mid-slot.
+ *
  * Return: VCMP_LINKMON_SEND_PROBE when a probe should be sent now (then
  * call vcmp_linkmon_tx_probe_sent()), VCMP_LINKMON_CHANGED when
- * lm->state changed from *@prev.
+ * lm->state changed from *@prev, with VCMP_LINKMON_ACK_TIMEOUT when it
+ * went down for unacknowledged data.
  */
 unsigned int vcmp_linkmon_tick(struct vcmp_linkmon *lm, u64 now_ns,
 			       enum vcmp_link_state *prev)
@@ -855,6 +1022,7 @@ unsigned int vcmp_linkmon_tick(struct vcmp_linkmon *lm, u64 now_ns,
 	bool idle, skip;
 
 	*prev = lm->state;
+	act = tx_ack_timeout(lm, now_ns);
 	if (now_ns < tx->slot_end_ns) {
 		u64 left = tx->slot_end_ns - now_ns;
 
@@ -864,7 +1032,7 @@ unsigned int vcmp_linkmon_tick(struct vcmp_linkmon *lm, u64 now_ns,
 			/* Data on an idle-rate slot: judge it sooner. */
 			if (tx->slot_data && left > probe_ns)
 				tx->slot_end_ns = now_ns + probe_ns;
-			return 0;
+			return act;
 		}
 	}
 

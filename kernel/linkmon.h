@@ -14,6 +14,9 @@
  *
  * receive side, every packet that arrives on the link (DATA, PROBE, ...):
  *	vcmp_linkmon_rx_packet(lm, hdr.link_seq, hdr.tstamp, now, bytes);
+ *	DATA:		vcmp_linkmon_rx_data(lm);
+ *			if (vcmp_linkmon_rx_feedback_due(lm, now))
+ *				send a FEEDBACK (as below) right away;
  *	if (hdr.flags & VCMP_F_ECHO)
  *		vcmp_linkmon_tx_echo(lm, hdr.echo, now);	(RTT sample)
  *	PROBE_ACK:	vcmp_linkmon_tx_probe_ack(lm, id, hdr.echo, now);
@@ -22,6 +25,8 @@
  *
  * send side:
  *	DATA sent:	vcmp_linkmon_tx_data_sent(lm, bytes, now);
+ *			(or batched: the first and the last send times of
+ *			the batch, in that order)
  *	timer, at least every probe interval (ideally every 10 ms or so):
  *		act = vcmp_linkmon_tick(lm, now, &prev);
  *		if (act & VCMP_LINKMON_SEND_PROBE)
@@ -35,9 +40,10 @@
  * Liveness comes from probe acks and from feedback reports that show the
  * peer received new packets; echoes only give RTT samples (an echo says
  * nothing about when the peer last heard from us, the hold time hides it).
- * The peer must therefore send FEEDBACK at least every probe interval
- * while data arrives (vcmp_linkmon_rx_feedback_due()): that is what lets a
- * link that carries data skip probes.
+ * The peer must therefore send FEEDBACK while data arrives
+ * (vcmp_linkmon_rx_feedback_due(): every feedback_ms): that is what lets a
+ * link that carries data skip probes, and what takes a link whose data
+ * stops being acknowledged down within an ack timeout (linkmon.c).
  */
 #ifndef _VCMP_LINKMON_H
 #define _VCMP_LINKMON_H
@@ -84,6 +90,9 @@ static inline u32 vcmp_linkmon_ts(u64 now_ns)
 #define VCMP_LINKMON_MINRTT_NS	(10ULL * 1000000000ULL) /* min RTT window */
 #define VCMP_LINKMON_RATE_NS	(250ULL * 1000000ULL) /* rate period */
 #define VCMP_LINKMON_PPM	1000000U
+#define VCMP_LINKMON_ACK_FEEDBACKS 5	/* ack timeout: at least this many
+					 * feedback intervals
+					 */
 
 /* Link state. INIT: created, nothing heard yet. */
 enum vcmp_link_state {
@@ -111,6 +120,7 @@ enum vcmp_qoe_level {
 /* Bits returned by vcmp_linkmon_tick(). */
 #define VCMP_LINKMON_SEND_PROBE	BIT(0)	/* send a PROBE now */
 #define VCMP_LINKMON_CHANGED	BIT(1)	/* lm->state changed */
+#define VCMP_LINKMON_ACK_TIMEOUT BIT(2)	/* down: data went unacknowledged */
 
 /*
  * struct vcmp_linkmon_cfg - tunables; vcmp_linkmon_init() clamps them
@@ -130,8 +140,11 @@ enum vcmp_qoe_level {
  *	comes first (default 512, 1-1024)
  * @down_misses: consecutive missed slots to go down (default 3)
  * @data_down_misses: consecutive missed slots with data sent in each to
- *	go down sooner (default 2)
+ *	go down sooner (default 2); also the ack timeout until the first
+ *	ack delay was measured
  * @up_probes: consecutive good slots to leave DOWN or DEGRADED (default 5)
+ * @feedback_ms: the receiver's FEEDBACK interval while data arrives, and
+ *	the unit of the sender's ack timeout (default 20, 5-@probe_ms)
  */
 struct vcmp_linkmon_cfg {
 	u32 probe_ms;
@@ -144,6 +157,7 @@ struct vcmp_linkmon_cfg {
 	u8 down_misses;
 	u8 data_down_misses;
 	u8 up_probes;
+	u32 feedback_ms;
 };
 
 /*
@@ -204,6 +218,7 @@ struct vcmp_linkmon_ckpt {
  * @dups: duplicates
  * @reordered: packets that arrived below @highest
  * @since_report: packets since the last report
+ * @data_since_report: of these, DATA (vcmp_linkmon_rx_data())
  * @report_ns: time of the last report
  */
 struct vcmp_linkmon_rx {
@@ -226,6 +241,7 @@ struct vcmp_linkmon_rx {
 	u64 dups;
 	u64 reordered;
 	u32 since_report;
+	u32 data_since_report;
 	u64 report_ns;
 };
 
@@ -256,6 +272,15 @@ struct vcmp_linkmon_rx {
  * @probes_sent: probes sent
  * @probes_acked: probes acked
  * @slots_missed: slots missed
+ * @ack_ns: when the last ack (probe ack, feedback with progress) came
+ * @pend: data was sent after @ack_ns, the first at @pend_ns
+ * @pend_ns: see @pend
+ * @pend_probed: a probe was asked for the pending data
+ * @have_ad: an ack delay sample was taken
+ * @ad8: smoothed ack delay times 8, microseconds: from the first data
+ *	sent after an ack to the next ack
+ * @advar4: its variation times 4, microseconds (as RFC 6298 for RTT)
+ * @ack_timeouts: times the link went down for unacknowledged data
  */
 struct vcmp_linkmon_tx {
 	bool have_rtt;
@@ -284,6 +309,14 @@ struct vcmp_linkmon_tx {
 	u64 probes_sent;
 	u64 probes_acked;
 	u64 slots_missed;
+	u64 ack_ns;
+	bool pend;
+	u64 pend_ns;
+	bool pend_probed;
+	bool have_ad;
+	u64 ad8;
+	u64 advar4;
+	u64 ack_timeouts;
 };
 
 /*
@@ -364,6 +397,7 @@ void vcmp_linkmon_init(struct vcmp_linkmon *lm,
 
 void vcmp_linkmon_rx_packet(struct vcmp_linkmon *lm, u32 link_seq,
 			    u32 sender_ts_us, u64 now_ns, u32 bytes);
+void vcmp_linkmon_rx_data(struct vcmp_linkmon *lm);
 void vcmp_linkmon_rx_loss(struct vcmp_linkmon *lm, u64 now_ns,
 			  u32 *win_pkts, u32 *win_lost);
 bool vcmp_linkmon_rx_feedback_due(const struct vcmp_linkmon *lm, u64 now_ns);
@@ -386,6 +420,7 @@ int vcmp_linkmon_tx_feedback(struct vcmp_linkmon *lm,
 			     const struct vcmp_linkmon_report *rep,
 			     u64 now_ns);
 
+u64 vcmp_linkmon_ack_timeout_ns(const struct vcmp_linkmon *lm);
 unsigned int vcmp_linkmon_tick(struct vcmp_linkmon *lm, u64 now_ns,
 			       enum vcmp_link_state *prev);
 

@@ -16,10 +16,14 @@
  *   went out on any of the peer's links in the last idle_after_ms), so
  *   that a standby link's state is known when the active one fails;
  * - once the whole peer is idle, an up link probes every idle_probe_ms.
- * A receiver sends FEEDBACK on a link at most once per probe_ms while
- * DATA arrives on it (that is what acknowledges the peer's data), and at
- * most once per idle_probe_ms otherwise (loss and jitter of the probes),
- * so that two idle sites do not keep each other busy with reports.
+ * A receiver sends FEEDBACK on a link every feedback_ms while DATA
+ * arrives on it (that is what acknowledges the peer's data; sent from the
+ * receive path when the arrival makes it due, from the timer for the
+ * rest), and at most once per idle_probe_ms otherwise (loss and jitter of
+ * the probes), so that two idle sites do not keep each other busy with
+ * reports. A link whose data goes unacknowledged for the ack timeout
+ * (about 4 feedback intervals on a LAN, linkmon.c) is down at the next
+ * tick.
  *
  * Packets: PROBE and PROBE_ACK carry an 8-byte payload, the probe id and
  * 32 reserved bits (0); the ack has the size of the probe, the probe's
@@ -69,6 +73,11 @@ static unsigned int data_down_misses = 2;
 module_param(data_down_misses, uint, 0644);
 MODULE_PARM_DESC(data_down_misses,
 		 "Consecutive probe intervals with unacknowledged data that take a link down (default 2; new links)");
+
+static unsigned int feedback_ms = 20;
+module_param(feedback_ms, uint, 0644);
+MODULE_PARM_DESC(feedback_ms,
+		 "FEEDBACK interval while data arrives, ms; unit of the ack timeout (default 20, 5-probe_ms; new links)");
 
 static unsigned int up_probes = 5;
 module_param(up_probes, uint, 0644);
@@ -120,10 +129,12 @@ void vcmp_monitor_init(struct vcmp_link *link)
 	cfg.down_misses = vcmp_clamp_u8(READ_ONCE(down_misses));
 	cfg.data_down_misses = vcmp_clamp_u8(READ_ONCE(data_down_misses));
 	cfg.up_probes = vcmp_clamp_u8(READ_ONCE(up_probes));
+	cfg.feedback_ms = READ_ONCE(feedback_ms);
 	spin_lock_init(&mon->lock);
 	vcmp_linkmon_init(&mon->lm, &cfg, ktime_get_ns());
 	timer_setup(&mon->timer, vcmp_monitor_timer, 0);
 	atomic64_set(&mon->echo, 0);
+	atomic64_set(&mon->tx_first_ns, 0);
 	link->view.state = VCMP_LINK_INIT;
 }
 
@@ -227,7 +238,7 @@ static void vcmp_monitor_timer(struct timer_list *t)
 	bool send_probe = false, send_fb = false, changed = false;
 	enum vcmp_link_state prev;
 	unsigned int act;
-	u64 now, data, peer_data;
+	u64 now, data, first, peer_data;
 
 	peer_data = vcmp_monitor_peer_data_ns(link);
 	spin_lock(&mon->lock);
@@ -236,9 +247,12 @@ static void vcmp_monitor_timer(struct timer_list *t)
 		spin_unlock(&mon->lock);
 		return;
 	}
+	first = atomic64_xchg(&mon->tx_first_ns, 0);
 	data = READ_ONCE(mon->tx_data_ns);
 	/* After reading the send times: none of them is in the future. */
 	now = ktime_get_ns();
+	if (first)
+		vcmp_linkmon_tx_data_sent(lm, 0, first);
 	if (data != mon->data_seen) {
 		mon->data_seen = data;
 		vcmp_linkmon_tx_data_sent(lm, 0, data);
@@ -252,14 +266,10 @@ static void vcmp_monitor_timer(struct timer_list *t)
 		vcmp_put_be32(probe, ++mon->probe_id);
 		vcmp_linkmon_tx_probe_sent(lm, mon->probe_id, now);
 	}
-	if (vcmp_linkmon_rx_feedback_due(lm, now) &&
-	    (mon->rx_data || now < mon->fb_ns ||
-	     now - mon->fb_ns >= (u64)lm->cfg.idle_probe_ms * NSEC_PER_MSEC)) {
+	if (vcmp_linkmon_rx_feedback_due(lm, now)) {
 		send_fb = true;
 		vcmp_linkmon_rx_report(lm, now, &rep);
 		vcmp_linkmon_report_pack(&rep, fb);
-		mon->rx_data = 0;
-		mon->fb_ns = now;
 	}
 	changed = act & VCMP_LINKMON_CHANGED;
 	if (changed || ++mon->ticks >= VCMP_MONITOR_VIEW_TICKS) {
@@ -271,6 +281,8 @@ static void vcmp_monitor_timer(struct timer_list *t)
 
 	if (changed) {
 		vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_STATE_CHANGE);
+		if (act & VCMP_LINKMON_ACK_TIMEOUT)
+			vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_ACK_TIMEOUT);
 		net_info_ratelimited("%s: peer %u link %u %s (was %s)\n",
 				     vdev->dev->name, link->peer->id, link->id,
 				     vcmp_link_state_names[lm->state & 3],
@@ -371,8 +383,13 @@ void vcmp_monitor_stamp(struct vcmp_link *link, struct sk_buff *skb)
 		h[VCMP_HDR_OFF_FLAGS] |= VCMP_F_ECHO;
 		vcmp_put_be32(h + VCMP_HDR_OFF_ECHO, echo);
 	}
-	if (type == VCMP_TYPE_DATA && READ_ONCE(mon->tx_data_ns) != now)
-		WRITE_ONCE(mon->tx_data_ns, now);
+	if (type == VCMP_TYPE_DATA) {
+		if (READ_ONCE(mon->tx_data_ns) != now)
+			WRITE_ONCE(mon->tx_data_ns, now);
+		/* The first DATA since the timer last looked. */
+		if (!atomic64_read(&mon->tx_first_ns))
+			atomic64_cmpxchg(&mon->tx_first_ns, 0, now);
+	}
 }
 
 /* The payload of a PROBE or PROBE_ACK: its id, or -1 when malformed. */
@@ -410,6 +427,7 @@ bool vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 	struct vcmp_linkmon_report rep;
 	u8 buf[VCMP_LINKMON_REPORT_LEN];
 	u8 ack[VCMP_PROBE_PAYLOAD_LEN] = {};
+	bool send_fb = false;
 	s64 id = 0;
 	const u8 *pl;
 	u64 now;
@@ -463,7 +481,13 @@ bool vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 			       skb->len);
 	switch (h->type) {
 	case VCMP_TYPE_DATA:
-		mon->rx_data++;
+		/* The peer's data is acknowledged every feedback_ms. */
+		vcmp_linkmon_rx_data(&mon->lm);
+		if (vcmp_linkmon_rx_feedback_due(&mon->lm, now)) {
+			vcmp_linkmon_rx_report(&mon->lm, now, &rep);
+			vcmp_linkmon_report_pack(&rep, buf);
+			send_fb = true;
+		}
 		break;
 	case VCMP_TYPE_PROBE_ACK:
 		if (vcmp_linkmon_tx_probe_ack(&mon->lm, (u32)id, h->echo,
@@ -484,6 +508,8 @@ bool vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 		vcmp_put_be32(ack, (u32)id);
 		vcmp_monitor_send(link, VCMP_TYPE_PROBE_ACK, ack, sizeof(ack));
 	}
+	if (send_fb)
+		vcmp_monitor_send(link, VCMP_TYPE_FEEDBACK, buf, sizeof(buf));
 	return valid;
 }
 

@@ -53,16 +53,13 @@ struct vcmp_link_view {
 
 /*
  * struct vcmp_monitor - measurement state of one link (link->mon)
- * @lock: protects @lm, @probe_id, @rx_data, @fb_ns, @data_seen, @ticks
- *	and @dead. Taken from softirq (timer, receive) and process context
- *	(netlink), always with bottom halves disabled; innermost: nothing
+ * @lock: protects @lm, @probe_id, @data_seen, @ticks and @dead. Taken
+ *	from softirq (timer, receive) and process context (netlink), always with bottom halves disabled; innermost: nothing
  *	is taken under it and nothing is sent while it is held
  * @lm: the measurements and the state machine (linkmon.h)
  * @timer: ticks every VCMP_MONITOR_TICK_MS while the device is up; shut
  *	down (vcmp_monitor_stop()) before the link is freed
  * @probe_id: id of the last PROBE sent
- * @rx_data: DATA packets received since our last FEEDBACK
- * @fb_ns: when our last FEEDBACK went out
  * @data_seen: the last @tx_data_ns the timer gave to @lm
  * @ticks: timer ticks, to refresh the view every few
  * @dead: set when the link goes; nothing is armed or sent after it
@@ -71,19 +68,21 @@ struct vcmp_link_view {
  *	low bit forced to 1 so that 0 means "nothing yet") when it arrived
  * @tx_data_ns: lock-free, WRITE_ONCE by the send path: when DATA was
  *	last sent on the link (ktime_get_ns)
+ * @tx_first_ns: lock-free: when the first DATA since the timer last
+ *	looked was sent, 0 for none; set by the send path (cmpxchg from 0),
+ *	taken and cleared by the timer (xchg)
  */
 struct vcmp_monitor {
 	spinlock_t lock;	/* see above */
 	struct vcmp_linkmon lm;
 	struct timer_list timer;
 	u32 probe_id;
-	u32 rx_data;
-	u64 fb_ns;
 	u64 data_seen;
 	unsigned int ticks;
 	bool dead;
 	atomic64_t echo;
 	u64 tx_data_ns;
+	atomic64_t tx_first_ns;
 };
 
 void vcmp_monitor_init(struct vcmp_link *link);

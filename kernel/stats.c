@@ -99,6 +99,7 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_STEER_FLOW_NEW]	= "steer_flow_new",
 	[VCMP_STAT_STEER_MOVES]		= "steer_moves",
 	[VCMP_STAT_RX_RESEQ_FILL]	= "rx_reseq_fill",
+	[VCMP_STAT_MON_ACK_TIMEOUT]	= "mon_ack_timeout",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {

@@ -112,6 +112,8 @@ enum vcmp_stat {
 	VCMP_STAT_STEER_MOVES,		/* flows moved to another link */
 	/* FEC and resequencing together (rx_reseq.c, fec_rx.c). */
 	VCMP_STAT_RX_RESEQ_FILL,	/* numbers of FEC parity: no hole */
+	/* Link monitoring, continued. */
+	VCMP_STAT_MON_ACK_TIMEOUT,	/* links down: data unacknowledged */
 	VCMP_STAT_COUNT
 };
 

@@ -107,6 +107,12 @@ static void check(void)
 	}
 	ASSERT(!(lm.tx.misses && lm.tx.goods));
 	ASSERT(lm.tx.data_misses <= lm.tx.misses);
+	ASSERT(lm.cfg.feedback_ms >= 5 &&
+	       lm.cfg.feedback_ms <= lm.cfg.probe_ms);
+	ASSERT(vcmp_linkmon_ack_timeout_ns(&lm) >=
+	       (u64)VCMP_LINKMON_ACK_FEEDBACKS * lm.cfg.feedback_ms * MS ||
+	       !lm.tx.have_ad);
+	ASSERT(!lm.tx.have_ad || lm.tx.ad8 >> 3 <= VCMP_LINKMON_RTT_MAX_US);
 }
 
 static void do_rx(u32 seq, u32 ts, u32 bytes)
@@ -230,6 +236,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.down_misses = (u8)get(&p, end, 1);
 		cfg.data_down_misses = (u8)get(&p, end, 1);
 		cfg.up_probes = (u8)get(&p, end, 1);
+		cfg.feedback_ms = (u32)get(&p, end, 2);
 	}
 	now = get(&p, end, 4) * MS;
 	vcmp_linkmon_init(&lm, &cfg, now);
@@ -257,6 +264,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			do_rx((u32)lm.rx.highest + (u32)(op & 16 ? -arg : arg),
 			      vcmp_linkmon_ts(now) - (u32)get(&p, end, 2),
 			      (u32)get(&p, end, 2));
+			if (op & 32)	/* it was DATA */
+				vcmp_linkmon_rx_data(&lm);
 			break;
 		case 4:	/* packet, any seq and timestamp */
 			do_rx((u32)get(&p, end, 4), (u32)get(&p, end, 4),

@@ -464,24 +464,170 @@ static void test_data_skips_probes(void)
 	}
 	CHECK_EQ(probes, 1);	/* the slot before data started */
 	CHECK_EQ(lm.state, VCMP_LINK_UP);
-	/* feedback stops while data flows: probes, down after 2 slots */
+	/*
+	 * feedback stops while data flows: down at the ack timeout, 100 ms
+	 * (5 feedback intervals; the ack delay was 40 ms), at the first tick
+	 * after it (190 ms after the data)
+	 */
+	CHECK_EQ(vcmp_linkmon_ack_timeout_ns(&lm), 100 * MS);
 	for (i = 0; i < 3; i++) {
 		act = vcmp_linkmon_tick(&lm, now, &prev);
 		if (i == 0)
 			CHECK(!(act & VCMP_LINKMON_SEND_PROBE));
 		else
 			CHECK(act & VCMP_LINKMON_SEND_PROBE);
+		if (i == 2)
+			CHECK(act & VCMP_LINKMON_ACK_TIMEOUT);
 		if (act & VCMP_LINKMON_SEND_PROBE)
 			vcmp_linkmon_tx_probe_sent(&lm, ++probe_id, now);
 		vcmp_linkmon_tx_data_sent(&lm, 1000, now + 10 * MS);
 		CHECK_EQ(lm.state, i < 2 ? VCMP_LINK_UP : VCMP_LINK_DOWN);
 		now += 100 * MS;
 	}
+	CHECK_EQ(lm.tx.ack_timeouts, 1);
 	/* a stale report (no progress) is no ack */
 	CHECK_EQ(vcmp_linkmon_tx_feedback(&lm, &rep, now), 0);
 	CHECK(!lm.tx.slot_acked);
 	rep.win_lost = 101;
 	CHECK_EQ(vcmp_linkmon_tx_feedback(&lm, &rep, now), -EINVAL);
+}
+
+/*
+ * Busy link, RTT 10 ms: data every 1 ms, the peer reports every
+ * @fb_every_ms (+0-15 ms of timer lateness, 5 % of the reports lost),
+ * ticks every 10 ms, probes acked after 10 ms (5 % lost). @stop: when
+ * the link becomes a black hole (0: never).
+ * Return: when the link went down (0: never).
+ */
+static u64 busy_link(u64 start, u64 stop, u64 end, u32 fb_every_ms)
+{
+	struct vcmp_linkmon_report rep = { .win_pkts = 100 };
+	enum vcmp_link_state prev;
+	u64 t, next_fb = start + fb_every_ms * MS, down = 0, ack_at = 0;
+	unsigned int act;
+
+	for (t = start; t < end; t += MS) {
+		bool dark = stop && t >= stop;
+
+		if (ack_at && t >= ack_at) {
+			if (!dark && rng() % 100 >= 5)
+				vcmp_linkmon_tx_probe_ack(&lm, probe_id,
+							  vcmp_linkmon_ts(t) -
+							  10000, t);
+			ack_at = 0;
+		}
+
+		vcmp_linkmon_tx_data_sent(&lm, 1400, t);
+		if (!dark)
+			vcmp_linkmon_tx_echo(&lm, vcmp_linkmon_ts(t) - 10000, t);
+		rep.received += 1;
+		if (t >= next_fb) {
+			/* a report sent 5 ms ago, i.e. before stop + 5 ms */
+			if (!dark && rng() % 100 >= 5)
+				vcmp_linkmon_tx_feedback(&lm, &rep, t);
+			next_fb = t + fb_every_ms * MS +
+				  (u64)uniform(0, 15) * MS;
+		}
+		if (t % (10 * MS))
+			continue;
+		act = vcmp_linkmon_tick(&lm, t, &prev);
+		if (act & VCMP_LINKMON_SEND_PROBE) {
+			vcmp_linkmon_tx_probe_sent(&lm, ++probe_id, t);
+			ack_at = t + 10 * MS;
+		}
+		if ((act & VCMP_LINKMON_CHANGED) && !down) {
+			CHECK_EQ(lm.state, VCMP_LINK_DOWN);
+			CHECK(act & VCMP_LINKMON_ACK_TIMEOUT);
+			down = t;
+		}
+	}
+	return down;
+}
+
+static void test_ack_timeout(void)
+{
+	u64 down, timeout;
+	int i;
+
+	/* 20 s busy and healthy: never down */
+	state_start();
+	CHECK_EQ(busy_link(now, 0, now + 20000 * MS, 20), 0);
+	CHECK_EQ(lm.state, VCMP_LINK_UP);
+	timeout = vcmp_linkmon_ack_timeout_ns(&lm);
+	printf("# ack delay %llu +- %llu us, timeout %llu ms\n",
+	       (unsigned long long)(lm.tx.ad8 >> 3),
+	       (unsigned long long)(lm.tx.advar4 >> 2),
+	       (unsigned long long)(timeout / MS));
+	CHECK_EQ(timeout, 100 * MS);
+	/* black holes: down within the timeout + a tick of the last ack */
+	for (i = 0; i < 20; i++) {
+		state_start();
+		busy_link(now, 0, now + 2000 * MS, 20);
+		now += 2000 * MS;
+		timeout = vcmp_linkmon_ack_timeout_ns(&lm);
+		down = busy_link(now, now + 500 * MS, now + 2000 * MS, 20);
+		CHECK(down);
+		CHECK(down - lm.tx.ack_ns >= timeout);
+		CHECK(down - lm.tx.ack_ns <= timeout + 10 * MS);
+		/* and within 150 ms of the black hole */
+		CHECK(down - (now + 500 * MS) <= 150 * MS);
+		CHECK_EQ(lm.tx.ack_timeouts, 1);
+	}
+	/* a peer that reports every 100 ms only: learnt, no false down */
+	state_start();
+	CHECK_EQ(vcmp_linkmon_ack_timeout_ns(&lm), 200 * MS);
+	CHECK_EQ(busy_link(now, 0, now + 20000 * MS, 100), 0);
+	CHECK(vcmp_linkmon_ack_timeout_ns(&lm) >= 100 * MS);
+	CHECK_EQ(lm.state, VCMP_LINK_UP);
+}
+
+/*
+ * A link back from DOWN starts with a clean loss window in both
+ * directions and goes up, not degraded; while down it reports no loss.
+ */
+static void test_down_forgets_loss(void)
+{
+	struct vcmp_linkmon_report rep = { .win_pkts = 1000 };
+	struct vcmp_linkmon_stats st;
+	enum vcmp_link_state prev;
+	u32 seq = 0;
+	int i;
+
+	state_start();
+	/* 1000 packets received, then 30 % lost, both ways */
+	for (i = 0; i < 2000; i++, seq++)
+		if (i < 1000 || i % 10 >= 3)
+			vcmp_linkmon_rx_packet(&lm, seq, vcmp_linkmon_ts(now),
+					       now, 200);
+	rep.win_lost = 300;
+	rep.received = 1700;
+	vcmp_linkmon_tx_feedback(&lm, &rep, now);
+	for (i = 0; i < 4; i++)
+		slot(false, &prev);
+	CHECK_EQ(lm.state, VCMP_LINK_DOWN);
+	vcmp_linkmon_rx_packet(&lm, seq++, vcmp_linkmon_ts(now), now, 200);
+	vcmp_linkmon_rx_report(&lm, now, &rep);
+	CHECK_EQ(rep.win_pkts, 0);
+	CHECK_EQ(rep.win_lost, 0);
+	/* back: probes acked, a few packets, all received */
+	for (i = 0; i < 6; i++) {
+		vcmp_linkmon_rx_packet(&lm, seq++, vcmp_linkmon_ts(now), now,
+				       200);
+		slot(true, &prev);
+	}
+	CHECK_EQ(lm.state, VCMP_LINK_UP);
+	for (i = 0; i < 600; i++) {
+		vcmp_linkmon_rx_packet(&lm, seq++, vcmp_linkmon_ts(now), now,
+				       200);
+		if (i % 100 == 99)
+			slot(true, &prev);
+	}
+	vcmp_linkmon_stats(&lm, now, &st);
+	printf("# back up: loss rx %u tx %u ppm\n", st.loss_rx_ppm,
+	       st.loss_tx_ppm);
+	CHECK_EQ(st.loss_rx_ppm, 0);
+	CHECK_EQ(st.loss_tx_ppm, 0);
+	CHECK_EQ(lm.state, VCMP_LINK_UP);
 }
 
 static void test_idle_rate(void)
@@ -607,6 +753,7 @@ struct side {
 static struct simpkt inflight[1024];
 static int ninflight;
 static struct side sides[2];
+static int sim_feedbacks;
 
 static void sim_send(int from, u64 t, bool feedback)
 {
@@ -640,11 +787,19 @@ static void sim_send(int from, u64 t, bool feedback)
 		vcmp_linkmon_tx_data_sent(&s->lm, 1000, t);
 }
 
+static void sim_send(int from, u64 t, bool feedback);
+
 static void sim_deliver(struct simpkt *p)
 {
 	struct side *s = &sides[p->to];
 
 	vcmp_linkmon_rx_packet(&s->lm, p->seq, p->ts, p->arrive, 1000);
+	if (!p->feedback) {
+		/* DATA: acknowledged every feedback_ms, as monitor.c does */
+		vcmp_linkmon_rx_data(&s->lm);
+		if (vcmp_linkmon_rx_feedback_due(&s->lm, p->arrive))
+			sim_send(p->to, p->arrive, true);
+	}
 	if (p->echo)
 		vcmp_linkmon_tx_echo(&s->lm, p->echo, p->arrive);
 	s->last_ts = p->ts;
@@ -655,6 +810,7 @@ static void sim_deliver(struct simpkt *p)
 
 		CHECK_EQ(vcmp_linkmon_report_unpack(&r, p->rep, sizeof(p->rep)),
 			 0);
+		sim_feedbacks++;
 		vcmp_linkmon_tx_feedback(&s->lm, &r, p->arrive);
 	}
 }
@@ -664,10 +820,12 @@ static void test_netem_sim(void)
 	struct vcmp_linkmon_stats st;
 	enum vcmp_link_state prev;
 	u64 t, start = 1000 * MS, end = start + 10000 * MS;
-	int i, k, probes = 0;
+	int i, k, probes = 0, downs = 0;
+	unsigned int act;
 
 	memset(sides, 0, sizeof(sides));
 	ninflight = 0;
+	sim_feedbacks = 0;
 	for (i = 0; i < 2; i++) {
 		vcmp_linkmon_init(&sides[i].lm, NULL, start);
 		sides[i].next_send = start + (u64)i * 3 * MS;
@@ -698,11 +856,19 @@ static void test_netem_sim(void)
 				continue;
 			if (vcmp_linkmon_rx_feedback_due(&s->lm, t))
 				sim_send(i, t, true);
-			if (vcmp_linkmon_tick(&s->lm, t, &prev) &
-			    VCMP_LINKMON_SEND_PROBE)
+			act = vcmp_linkmon_tick(&s->lm, t, &prev);
+			if (act & VCMP_LINKMON_SEND_PROBE)
 				probes++;	/* not sent: data measures */
+			if ((act & VCMP_LINKMON_CHANGED) &&
+			    s->lm.state == VCMP_LINK_DOWN)
+				downs++;
 		}
 	}
+	/* never down (2 % loss, +-5 ms jitter) */
+	printf("# %d feedback reports, %d downs\n", sim_feedbacks, downs);
+	CHECK_EQ(downs, 0);
+	/* about every feedback_ms while data flows */
+	CHECK(sim_feedbacks > 2 * 10000 / 20 * 8 / 10);
 	for (i = 0; i < 2; i++) {
 		struct side *s = &sides[i], *o = &sides[!i];
 		double truth_tx = 100.0 * s->dropped / s->sent;
@@ -734,7 +900,7 @@ static void test_netem_sim(void)
 
 int main(void)
 {
-	unit_plan(19);
+	unit_plan(21);
 	unit_run("rtt_converges", test_rtt_converges);
 	unit_run("probe_ack_hold", test_probe_ack_hold);
 	unit_run("jitter_constant", test_jitter_constant);
@@ -750,6 +916,8 @@ int main(void)
 	unit_run("state_up_hysteresis", test_state_up_hysteresis);
 	unit_run("state_no_flap", test_state_no_flap);
 	unit_run("data_skips_probes", test_data_skips_probes);
+	unit_run("ack_timeout", test_ack_timeout);
+	unit_run("down_forgets_loss", test_down_forgets_loss);
 	unit_run("idle_rate", test_idle_rate);
 	unit_run("qoe_boundaries", test_qoe_boundaries);
 	unit_run("degraded", test_degraded);
