@@ -54,8 +54,9 @@ struct vcmp_link_view {
 /*
  * struct vcmp_monitor - measurement state of one link (link->mon)
  * @lock: protects @lm, @probe_id, @data_seen, @ticks and @dead. Taken
- *	from softirq (timer, receive) and process context (netlink), always with bottom halves disabled; innermost: nothing
- *	is taken under it and nothing is sent while it is held
+ *	from softirq (timer, receive) and process context (netlink),
+ *	always with bottom halves disabled; innermost: nothing is taken
+ *	under it and nothing is sent while it is held
  * @lm: the measurements and the state machine (linkmon.h)
  * @timer: ticks every VCMP_MONITOR_TICK_MS while the device is up; shut
  *	down (vcmp_monitor_stop()) before the link is freed
