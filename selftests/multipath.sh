@@ -46,10 +46,21 @@ busiest_link() {
 	echo "$best"
 }
 
+# state_log SINCE: the kernel's link state lines after uptime SINCE (s),
+# with their time after it in ms.
+state_log() {
+	dmesg 2>/dev/null | awk -v t0="$1" -F'[][]' \
+		'/peer [0-9]+ link [0-9]+ [a-z]+ \(was/ && $2 + 0 >= t0 {
+			printf "+%d ms:%s\n", ($2 - t0) * 1000, $3 }' || true
+}
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
 # A TCP transfer whose link becomes a black hole mid-way completes; its
-# longest delivery gap is the failover time.
+# longest delivery gap is the failover time. Before that, the transfer at
+# full speed on healthy links changes no link state at a (no false down
+# from the ack timeout); after, the link went down once at a.
 tcp_blackhole() {
-	local secs active gap
+	local secs active gap changes timeouts t0
 	stop_jobs
 	mp_sites
 	need_monitor
@@ -59,8 +70,15 @@ tcp_blackhole() {
 	n "$a" vcmpflow tcp-send --to 10.0.0.2:5001 --duration "$secs" --timeout 20 \
 		>"$_state/send" &
 	sleep 1
-	active=$(busiest_link a 1)
+	changes=$(stat_of "$a" vcmp0 mon_state_change)
+	timeouts=$(stat_of "$a" vcmp0 mon_ack_timeout)
+	t0=$(uptime_s)
+	active=$(busiest_link a 2)
+	state_log "$t0" | sed 's/^/# before: /'
+	expect_eq "link state changes at a in 2 s of a healthy transfer" \
+		"$(stat_of "$a" vcmp0 mon_state_change)" "$changes"
 	echo "# link $active carries the transfer: black hole from now on"
+	t0=$(uptime_s)
 	mp_blackhole "$active"
 	wait $! || fail "the transfer did not complete: $(cat "$_state/send")"
 	wait_for 10 grep -q final "$_state/recv"
@@ -69,7 +87,11 @@ tcp_blackhole() {
 	gap=$(flow_json "$_state/recv" max_gap_ms)
 	echo "# longest delivery gap: $gap ms (bar $GAP_BAR ms, target 100 ms)"
 	echo "# link $active state at a: $(mp_link_state a "$active")"
-	n "$a" ethtool -S vcmp0 | grep -E 'mon_state_change|steer' | tr -s ' ' | sed 's/^/# a: /' || true
+	state_log "$t0" | sed 's/^/# after the black hole: /'
+	n "$a" ethtool -S vcmp0 | grep -E 'mon_state_change|mon_ack_timeout|steer' | tr -s ' ' | sed 's/^/# a: /' || true
+	expect_eq "link $active state at a" "$(mp_link_state a "$active")" down
+	[ "$(stat_of "$a" vcmp0 mon_ack_timeout)" -ge $((timeouts + 1)) ] ||
+		echo "# link $active went down by missed probe slots, not the ack timeout"
 	awk -v g="$gap" -v b="$GAP_BAR" 'BEGIN { exit !(g <= b) }' ||
 		fail "longest gap $gap ms > $GAP_BAR ms"
 }
