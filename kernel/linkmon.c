@@ -49,8 +49,11 @@
  *
  * (a few lost reports, a pause's round trip, a slow peer's pace: a busy
  * healthy link stays up; after half of it a probe asks for an ack that
- * does not wait for the next report), and before the first ack delay
- * sample at
+ * does not wait for the next report). The SRTT term only counts for data
+ * sent after a pause (nothing sent for feedback_ms): while data flows,
+ * reports of the data in flight keep coming every feedback_ms whatever
+ * the RTT, queueing included (a busy link's SRTT may be mostly its own
+ * queue). Before the first ack delay sample the timeout is
  * data_down_misses probe intervals (a peer that reports at another pace
  * is learnt first). Detection then takes about 100 ms on a LAN instead of
  * two or three probe intervals, so that TCP's first retransmission
@@ -665,6 +668,7 @@ void vcmp_linkmon_tx_data_sent(struct vcmp_linkmon *lm, u32 bytes,
 			       u64 now_ns)
 {
 	struct vcmp_linkmon_tx *tx = &lm->tx;
+	u64 fb_ns = (u64)lm->cfg.feedback_ms * NSEC_MS;
 
 	(void)bytes;
 	tx->slot_data = true;
@@ -673,7 +677,13 @@ void vcmp_linkmon_tx_data_sent(struct vcmp_linkmon *lm, u32 bytes,
 		tx->pend = true;
 		tx->pend_probed = false;
 		tx->pend_ns = now_ns;
+		/* nothing sent for a while: no report is on its way */
+		tx->pend_pause = !tx->sent_data || now_ns < tx->data_ns ||
+				 now_ns - tx->data_ns > fb_ns;
 	}
+	if (!tx->sent_data || now_ns > tx->data_ns)
+		tx->data_ns = now_ns;
+	tx->sent_data = true;
 }
 
 /**
@@ -940,7 +950,10 @@ static void tx_slot_done(struct vcmp_linkmon *lm, bool good, u64 now_ns)
  * vcmp_linkmon_ack_timeout_ns() - how long sent data may go unacknowledged
  * @lm: the link
  *
- * Return: the ack timeout (see the top of the file), nanoseconds.
+ * Return: the ack timeout (see the top of the file) of the data pending,
+ * nanoseconds; the SRTT term only counts when that data followed a pause
+ * in sending (more than feedback_ms): while data flows, the reports of
+ * the data in flight keep coming whatever the RTT (queueing included).
  */
 u64 vcmp_linkmon_ack_timeout_ns(const struct vcmp_linkmon *lm)
 {
@@ -951,7 +964,7 @@ u64 vcmp_linkmon_ack_timeout_ns(const struct vcmp_linkmon *lm)
 	if (!tx->have_ad)
 		return (u64)c->data_down_misses * c->probe_ms * NSEC_MS;
 	t = VCMP_LINKMON_ACK_FEEDBACKS * fb_us;
-	if (tx->have_rtt) {
+	if (tx->have_rtt && (!tx->pend || tx->pend_pause)) {
 		v = (tx->srtt8 >> 3) + tx->rttvar4 + fb_us;
 		if (v > t)
 			t = v;

@@ -276,6 +276,9 @@ struct vcmp_linkmon_rx {
  * @pend: data was sent after @ack_ns, the first at @pend_ns
  * @pend_ns: see @pend
  * @pend_probed: a probe was asked for the pending data
+ * @pend_pause: the pending data followed a pause in sending
+ * @sent_data: data was sent on the link, the last at @data_ns
+ * @data_ns: see @sent_data (@last_data_ns may be another link's)
  * @have_ad: an ack delay sample was taken
  * @ad8: smoothed ack delay times 8, microseconds: from the first data
  *	sent after an ack to the next ack
@@ -313,6 +316,9 @@ struct vcmp_linkmon_tx {
 	bool pend;
 	u64 pend_ns;
 	bool pend_probed;
+	bool pend_pause;
+	bool sent_data;
+	u64 data_ns;
 	bool have_ad;
 	u64 ad8;
 	u64 advar4;

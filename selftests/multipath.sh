@@ -60,7 +60,7 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 # full speed on healthy links changes no link state at a (no false down
 # from the ack timeout); after, the link went down once at a.
 tcp_blackhole() {
-	local secs active gap changes timeouts t0
+	local secs active gap changes timeouts t0 t1
 	stop_jobs
 	mp_sites
 	need_monitor
@@ -79,7 +79,10 @@ tcp_blackhole() {
 		"$(stat_of "$a" vcmp0 mon_state_change)" "$changes"
 	echo "# link $active carries the transfer: black hole from now on"
 	t0=$(uptime_s)
-	mp_blackhole "$active"
+	mp_shape a "$active" netem loss 100% limit 10000
+	t1=$(uptime_s)
+	mp_shape b "$active" netem loss 100% limit 10000
+	echo "# black hole at a's end by +$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1000 }') ms"
 	wait $! || fail "the transfer did not complete: $(cat "$_state/send")"
 	wait_for 10 grep -q final "$_state/recv"
 	cat "$_state/recv" "$_state/send" | grep -v listening | sed 's/^/# /'

@@ -582,6 +582,53 @@ static void test_ack_timeout(void)
 }
 
 /*
+ * RTT 150 ms: while data flows the timeout is 5 feedback intervals; data
+ * after a pause waits for a round trip (SRTT + 4 RTTVAR + feedback_ms).
+ */
+static void test_ack_timeout_pause(void)
+{
+	struct vcmp_linkmon_report rep = { .win_pkts = 100 };
+	enum vcmp_link_state prev;
+	u64 t, p;
+	int i;
+
+	state_start();
+	for (i = 0; i < 40; i++)
+		vcmp_linkmon_tx_echo(&lm, vcmp_linkmon_ts(now) - 150000, now);
+	for (t = now; t < now + 2000 * MS; t += MS) {
+		vcmp_linkmon_tx_data_sent(&lm, 1400, t);
+		if (t % (20 * MS) == 0) {
+			rep.received += 20;
+			vcmp_linkmon_tx_feedback(&lm, &rep, t);
+		}
+		if (t % (10 * MS) == 0)
+			vcmp_linkmon_tick(&lm, t, &prev);
+		if (t % (20 * MS) == 5 * MS)
+			CHECK_EQ(vcmp_linkmon_ack_timeout_ns(&lm), 100 * MS);
+	}
+	CHECK_EQ(lm.state, VCMP_LINK_UP);
+	rep.received += 20;	/* the report of the last data */
+	vcmp_linkmon_tx_feedback(&lm, &rep, t + 10 * MS);
+	CHECK(!lm.tx.pend);
+	/* 1 s without data, then one packet: acked a round trip later */
+	p = t + 1000 * MS;
+	vcmp_linkmon_tx_data_sent(&lm, 1400, p);
+	printf("# after a pause: timeout %llu ms\n",
+	       (unsigned long long)(vcmp_linkmon_ack_timeout_ns(&lm) / MS));
+	CHECK(vcmp_linkmon_ack_timeout_ns(&lm) >= 170 * MS);
+	for (t = p; t <= p + 160 * MS; t += 10 * MS) {
+		CHECK(!(vcmp_linkmon_tick(&lm, t, &prev) &
+			VCMP_LINKMON_CHANGED));
+		if (t == p + 160 * MS) {
+			rep.received++;
+			vcmp_linkmon_tx_feedback(&lm, &rep, t);
+		}
+	}
+	CHECK_EQ(lm.state, VCMP_LINK_UP);
+	CHECK(!lm.tx.pend);
+}
+
+/*
  * A link back from DOWN starts with a clean loss window in both
  * directions and goes up, not degraded; while down it reports no loss.
  */
@@ -900,7 +947,7 @@ static void test_netem_sim(void)
 
 int main(void)
 {
-	unit_plan(21);
+	unit_plan(22);
 	unit_run("rtt_converges", test_rtt_converges);
 	unit_run("probe_ack_hold", test_probe_ack_hold);
 	unit_run("jitter_constant", test_jitter_constant);
@@ -917,6 +964,7 @@ int main(void)
 	unit_run("state_no_flap", test_state_no_flap);
 	unit_run("data_skips_probes", test_data_skips_probes);
 	unit_run("ack_timeout", test_ack_timeout);
+	unit_run("ack_timeout_pause", test_ack_timeout_pause);
 	unit_run("down_forgets_loss", test_down_forgets_loss);
 	unit_run("idle_rate", test_idle_rate);
 	unit_run("qoe_boundaries", test_qoe_boundaries);
