@@ -42,7 +42,7 @@
  * sender times the ack delay: from the first data sent after an ack to
  * the next ack (about feedback_ms while data flows, an RTT after a pause),
  * smoothed like RTT (RFC 6298, gains 1/8 and 1/4). An up or degraded link
- * goes down at once when data sent is unacknowledged for
+ * goes down when data sent is unacknowledged for
  *
  *	max(ACK_FEEDBACKS (5) * feedback_ms, SRTT + 4 RTTVAR + feedback_ms,
  *	    ack delay + 4 ack delay variation)
@@ -53,7 +53,9 @@
  * sent after a pause (nothing sent for feedback_ms): while data flows,
  * reports of the data in flight keep coming every feedback_ms whatever
  * the RTT, queueing included (a busy link's SRTT may be mostly its own
- * queue). Before the first ack delay sample the timeout is
+ * queue). The timeout must have expired at two ticks in a row: a late
+ * tick may run before the acks that came meanwhile were received. Before
+ * the first ack delay sample the timeout is
  * data_down_misses probe intervals (a peer that reports at another pace
  * is learnt first). Detection then takes about 100 ms on a LAN instead of
  * two or three probe intervals, so that TCP's first retransmission
@@ -652,6 +654,7 @@ static void tx_acked(struct vcmp_linkmon_tx *tx, u64 now_ns)
 	}
 	tx->pend = false;
 	tx->pend_probed = false;
+	tx->pend_expired = false;
 	tx->ack_ns = now_ns;
 }
 
@@ -676,6 +679,7 @@ void vcmp_linkmon_tx_data_sent(struct vcmp_linkmon *lm, u32 bytes,
 	if (!tx->pend && now_ns > tx->ack_ns) {
 		tx->pend = true;
 		tx->pend_probed = false;
+		tx->pend_expired = false;
 		tx->pend_ns = now_ns;
 		/* nothing sent for a while: no report is on its way */
 		tx->pend_pause = !tx->sent_data || now_ns < tx->data_ns ||
@@ -978,7 +982,9 @@ u64 vcmp_linkmon_ack_timeout_ns(const struct vcmp_linkmon *lm)
 /*
  * Data pending for half the ack timeout asks for a probe (an ack that
  * does not wait for the next report: a few lost reports are no down);
- * pending for the ack timeout, it takes an up link down.
+ * pending for the ack timeout at two calls in a row, it takes an up link
+ * down. Two: a tick that comes late (the CPU was busy elsewhere) may run
+ * before the receive path got to the acks that arrived meanwhile.
  */
 static unsigned int tx_ack_timeout(struct vcmp_linkmon *lm, u64 now_ns)
 {
@@ -994,6 +1000,10 @@ static unsigned int tx_ack_timeout(struct vcmp_linkmon *lm, u64 now_ns)
 			return 0;
 		tx->pend_probed = true;
 		return VCMP_LINKMON_SEND_PROBE;
+	}
+	if (!tx->pend_expired) {
+		tx->pend_expired = true;
+		return 0;
 	}
 	lm->state = VCMP_LINK_DOWN;
 	tx->pend = false;

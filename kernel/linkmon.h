@@ -277,6 +277,7 @@ struct vcmp_linkmon_rx {
  * @pend_ns: see @pend
  * @pend_probed: a probe was asked for the pending data
  * @pend_pause: the pending data followed a pause in sending
+ * @pend_expired: a tick found the ack timeout of the pending data expired
  * @sent_data: data was sent on the link, the last at @data_ns
  * @data_ns: see @sent_data (@last_data_ns may be another link's)
  * @have_ad: an ack delay sample was taken
@@ -317,6 +318,7 @@ struct vcmp_linkmon_tx {
 	u64 pend_ns;
 	bool pend_probed;
 	bool pend_pause;
+	bool pend_expired;
 	bool sent_data;
 	u64 data_ns;
 	bool have_ad;

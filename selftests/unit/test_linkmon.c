@@ -465,9 +465,10 @@ static void test_data_skips_probes(void)
 	CHECK_EQ(probes, 1);	/* the slot before data started */
 	CHECK_EQ(lm.state, VCMP_LINK_UP);
 	/*
-	 * feedback stops while data flows: down at the ack timeout, 100 ms
-	 * (5 feedback intervals; the ack delay was 40 ms), at the first tick
-	 * after it (190 ms after the data)
+	 * feedback stops while data flows: the ack timeout is 100 ms (5
+	 * feedback intervals; the ack delay was 40 ms), confirmed a tick
+	 * later: ticking once per slot, the slot rule (2 slots with data
+	 * unacknowledged) comes at the same tick
 	 */
 	CHECK_EQ(vcmp_linkmon_ack_timeout_ns(&lm), 100 * MS);
 	for (i = 0; i < 3; i++) {
@@ -477,14 +478,13 @@ static void test_data_skips_probes(void)
 		else
 			CHECK(act & VCMP_LINKMON_SEND_PROBE);
 		if (i == 2)
-			CHECK(act & VCMP_LINKMON_ACK_TIMEOUT);
+			CHECK(act & VCMP_LINKMON_CHANGED);
 		if (act & VCMP_LINKMON_SEND_PROBE)
 			vcmp_linkmon_tx_probe_sent(&lm, ++probe_id, now);
 		vcmp_linkmon_tx_data_sent(&lm, 1000, now + 10 * MS);
 		CHECK_EQ(lm.state, i < 2 ? VCMP_LINK_UP : VCMP_LINK_DOWN);
 		now += 100 * MS;
 	}
-	CHECK_EQ(lm.tx.ack_timeouts, 1);
 	/* a stale report (no progress) is no ack */
 	CHECK_EQ(vcmp_linkmon_tx_feedback(&lm, &rep, now), 0);
 	CHECK(!lm.tx.slot_acked);
@@ -559,7 +559,10 @@ static void test_ack_timeout(void)
 	       (unsigned long long)(lm.tx.advar4 >> 2),
 	       (unsigned long long)(timeout / MS));
 	CHECK_EQ(timeout, 100 * MS);
-	/* black holes: down within the timeout + a tick of the last ack */
+	/*
+	 * black holes: down within the timeout + two ticks of the last ack
+	 * (the first tick past it, the one that confirms it)
+	 */
 	for (i = 0; i < 20; i++) {
 		state_start();
 		busy_link(now, 0, now + 2000 * MS, 20);
@@ -568,9 +571,9 @@ static void test_ack_timeout(void)
 		down = busy_link(now, now + 500 * MS, now + 2000 * MS, 20);
 		CHECK(down);
 		CHECK(down - lm.tx.ack_ns >= timeout);
-		CHECK(down - lm.tx.ack_ns <= timeout + 10 * MS);
-		/* and within 150 ms of the black hole */
-		CHECK(down - (now + 500 * MS) <= 150 * MS);
+		CHECK(down - lm.tx.ack_ns <= timeout + 20 * MS);
+		/* and within 160 ms of the black hole */
+		CHECK(down - (now + 500 * MS) <= 160 * MS);
 		CHECK_EQ(lm.tx.ack_timeouts, 1);
 	}
 	/* a peer that reports every 100 ms only: learnt, no false down */
