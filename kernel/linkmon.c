@@ -39,9 +39,9 @@
  * Ack timeout: while data arrives, the receiver sends FEEDBACK every
  * feedback_ms (on the arrival of the packet that makes it due), so an up
  * link that carries data is acknowledged every feedback_ms or so. The
- * sender times the ack delay: from the first data sent after an ack to
- * the next ack (about feedback_ms while data flows, an RTT after a pause),
- * smoothed like RTT (RFC 6298, gains 1/8 and 1/4). An up or degraded link
+ * sender times the ack delay while data flows: from the first data sent
+ * after an ack (not after a pause in sending) to the next ack, about
+ * feedback_ms, smoothed like RTT (RFC 6298, gains 1/8 and 1/4). An up or degraded link
  * goes down when data sent is unacknowledged for
  *
  *	max(ACK_FEEDBACKS (5) * feedback_ms, SRTT + 4 RTTVAR + feedback_ms,
@@ -630,12 +630,14 @@ static void tx_rtt_sample(struct vcmp_linkmon_tx *tx, u32 rtt, u64 now_ns)
 
 /*
  * An ack came at @now_ns: a probe ack, or a report showing progress. The
- * data pending since pend_ns is acknowledged: an ack delay sample.
+ * data pending since pend_ns is acknowledged: an ack delay sample, unless
+ * that data followed a pause (its ack waited for a round trip, which the
+ * SRTT term of the timeout covers).
  */
 static void tx_acked(struct vcmp_linkmon_tx *tx, u64 now_ns)
 {
 	tx->slot_acked = true;
-	if (tx->pend && now_ns >= tx->pend_ns) {
+	if (tx->pend && !tx->pend_pause && now_ns >= tx->pend_ns) {
 		u64 d = vcmp_linkmon_div(now_ns - tx->pend_ns, 1000);
 
 		if (d > VCMP_LINKMON_RTT_MAX_US)

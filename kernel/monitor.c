@@ -236,8 +236,8 @@ static void vcmp_monitor_timer(struct timer_list *t)
 	struct vcmp_linkmon *lm = &mon->lm;
 	struct vcmp_linkmon_report rep;
 	bool send_probe = false, send_fb = false, changed = false;
-	enum vcmp_link_state prev;
-	unsigned int act;
+	enum vcmp_link_state prev, state;
+	unsigned int act, timeout_ms;
 	u64 now, data, first, peer_data;
 
 	peer_data = vcmp_monitor_peer_data_ns(link);
@@ -260,6 +260,7 @@ static void vcmp_monitor_timer(struct timer_list *t)
 	/* The peer is busy on another link: not idle (probe_ms rate). */
 	if (peer_data > lm->tx.last_data_ns && peer_data <= now)
 		lm->tx.last_data_ns = peer_data;
+	timeout_ms = div_u64(vcmp_linkmon_ack_timeout_ns(lm), NSEC_PER_MSEC);
 	act = vcmp_linkmon_tick(lm, now, &prev);
 	if (act & VCMP_LINKMON_SEND_PROBE) {
 		send_probe = true;
@@ -272,6 +273,7 @@ static void vcmp_monitor_timer(struct timer_list *t)
 		vcmp_linkmon_report_pack(&rep, fb);
 	}
 	changed = act & VCMP_LINKMON_CHANGED;
+	state = lm->state;
 	if (changed || ++mon->ticks >= VCMP_MONITOR_VIEW_TICKS) {
 		mon->ticks = 0;
 		vcmp_monitor_view(link, now);
@@ -283,10 +285,21 @@ static void vcmp_monitor_timer(struct timer_list *t)
 		vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_STATE_CHANGE);
 		if (act & VCMP_LINKMON_ACK_TIMEOUT)
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_ACK_TIMEOUT);
-		net_info_ratelimited("%s: peer %u link %u %s (was %s)\n",
-				     vdev->dev->name, link->peer->id, link->id,
-				     vcmp_link_state_names[lm->state & 3],
-				     vcmp_link_state_names[prev & 3]);
+		if (state != VCMP_LINK_DOWN)
+			net_info_ratelimited("%s: peer %u link %u %s (was %s)\n",
+					     vdev->dev->name, link->peer->id,
+					     link->id,
+					     vcmp_link_state_names[state & 3],
+					     vcmp_link_state_names[prev & 3]);
+		else
+			net_info_ratelimited("%s: peer %u link %u down (was %s): %s, ack timeout %u ms\n",
+					     vdev->dev->name, link->peer->id,
+					     link->id,
+					     vcmp_link_state_names[prev & 3],
+					     act & VCMP_LINKMON_ACK_TIMEOUT ?
+					     "data unacknowledged" :
+					     "probe intervals missed",
+					     timeout_ms);
 		set_bit(VCMP_LINK_EV_STATE, &link->events);
 		schedule_work(&vdev->mtu_work);
 	}
