@@ -44,7 +44,7 @@
  * feedback_ms, smoothed like RTT (RFC 6298, gains 1/8 and 1/4). An up or degraded link
  * goes down when data sent is unacknowledged for
  *
- *	max(ACK_FEEDBACKS (5) * feedback_ms, SRTT + 4 RTTVAR + feedback_ms,
+ *	max(ACK_FEEDBACKS (4) * feedback_ms, SRTT + 4 RTTVAR + feedback_ms,
  *	    ack delay + 4 ack delay variation)
  *
  * (a few lost reports, a pause's round trip, a slow peer's pace: a busy

@@ -90,7 +90,7 @@ static inline u32 vcmp_linkmon_ts(u64 now_ns)
 #define VCMP_LINKMON_MINRTT_NS	(10ULL * 1000000000ULL) /* min RTT window */
 #define VCMP_LINKMON_RATE_NS	(250ULL * 1000000ULL) /* rate period */
 #define VCMP_LINKMON_PPM	1000000U
-#define VCMP_LINKMON_ACK_FEEDBACKS 5	/* ack timeout: at least this many
+#define VCMP_LINKMON_ACK_FEEDBACKS 4	/* ack timeout: at least this many
 					 * feedback intervals
 					 */
 

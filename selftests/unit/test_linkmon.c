@@ -558,7 +558,7 @@ static void test_ack_timeout(void)
 	       (unsigned long long)(lm.tx.ad8 >> 3),
 	       (unsigned long long)(lm.tx.advar4 >> 2),
 	       (unsigned long long)(timeout / MS));
-	CHECK_EQ(timeout, 100 * MS);
+	CHECK_EQ(timeout, VCMP_LINKMON_ACK_FEEDBACKS * 20 * MS);
 	/*
 	 * black holes: down within the timeout + two ticks of the last ack
 	 * (the first tick past it, the one that confirms it)
@@ -567,8 +567,8 @@ static void test_ack_timeout(void)
 		state_start();
 		busy_link(now, 0, now + 2000 * MS, 20);
 		now += 2000 * MS;
-		timeout = vcmp_linkmon_ack_timeout_ns(&lm);
 		down = busy_link(now, now + 500 * MS, now + 2000 * MS, 20);
+		timeout = vcmp_linkmon_ack_timeout_ns(&lm);
 		CHECK(down);
 		CHECK(down - lm.tx.ack_ns >= timeout);
 		CHECK(down - lm.tx.ack_ns <= timeout + 20 * MS);
@@ -585,7 +585,7 @@ static void test_ack_timeout(void)
 }
 
 /*
- * RTT 150 ms: while data flows the timeout is 5 feedback intervals; data
+ * RTT 150 ms: while data flows the timeout is 4 feedback intervals; data
  * after a pause waits for a round trip (SRTT + 4 RTTVAR + feedback_ms).
  */
 static void test_ack_timeout_pause(void)
@@ -607,7 +607,8 @@ static void test_ack_timeout_pause(void)
 		if (t % (10 * MS) == 0)
 			vcmp_linkmon_tick(&lm, t, &prev);
 		if (t % (20 * MS) == 5 * MS && t > now + 100 * MS)
-			CHECK_EQ(vcmp_linkmon_ack_timeout_ns(&lm), 100 * MS);
+			CHECK_EQ(vcmp_linkmon_ack_timeout_ns(&lm),
+				 VCMP_LINKMON_ACK_FEEDBACKS * 20 * MS);
 	}
 	CHECK_EQ(lm.state, VCMP_LINK_UP);
 	rep.received += 20;	/* the report of the last data */
