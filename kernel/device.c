@@ -19,12 +19,36 @@
 #include "device.h"
 #include "frag.h"
 #include "monitor.h"
+#include "peer.h"
 #include "pmtud.h"
 #include "send.h"
 #include "socket.h"
 #include "stats.h"
 
 static struct rtnl_link_ops vcmp_link_ops;
+
+/*
+ * The device just opened: every link rediscovers its path MTU (paths
+ * may have changed while it was down) and its monitor starts ticking.
+ * Context: process; takes vdev->lock.
+ */
+static void vcmp_open_links(struct vcmp_dev *vdev)
+{
+	struct vcmp_peer *peer;
+	struct vcmp_link *link;
+	unsigned int i;
+
+	mutex_lock(&vdev->lock);
+	list_for_each_entry(peer, &vdev->peer_list, list) {
+		for (i = 0; i < peer->nlinks; i++) {
+			link = rcu_dereference_protected(peer->links[i],
+							 lockdep_is_held(&vdev->lock));
+			vcmp_pmtud_restart(link);
+			vcmp_monitor_start(link);
+		}
+	}
+	mutex_unlock(&vdev->lock);
+}
 
 static int vcmp_open(struct net_device *dev)
 {
@@ -39,9 +63,7 @@ static int vcmp_open(struct net_device *dev)
 		return err;
 	}
 	vcmp_socket_publish(vdev, &socks);
-	/* Links may have come up on other paths while we were down. */
-	vcmp_pmtud_restart_all(vdev);
-	vcmp_monitor_restart_all(vdev);
+	vcmp_open_links(vdev);
 	return 0;
 }
 

@@ -343,29 +343,6 @@ void vcmp_monitor_stop(struct vcmp_link *link)
 }
 
 /**
- * vcmp_monitor_restart_all - restart the monitors of an opened device
- * @vdev: the device
- *
- * Context: process; takes vdev->lock.
- */
-void vcmp_monitor_restart_all(struct vcmp_dev *vdev)
-{
-	struct vcmp_peer *peer;
-	struct vcmp_link *link;
-	unsigned int i;
-
-	mutex_lock(&vdev->lock);
-	list_for_each_entry(peer, &vdev->peer_list, list) {
-		for (i = 0; i < peer->nlinks; i++) {
-			link = rcu_dereference_protected(peer->links[i],
-							 lockdep_is_held(&vdev->lock));
-			vcmp_monitor_start(link);
-		}
-	}
-	mutex_unlock(&vdev->lock);
-}
-
-/**
  * vcmp_monitor_stamp - fill in the per-link fields of a packet to send
  * @link: the link it goes out on
  * @skb: the packet, skb->data at its VCMP header, writable

@@ -89,7 +89,6 @@ struct vcmp_monitor {
 void vcmp_monitor_init(struct vcmp_link *link);
 void vcmp_monitor_start(struct vcmp_link *link);
 void vcmp_monitor_stop(struct vcmp_link *link);
-void vcmp_monitor_restart_all(struct vcmp_dev *vdev);
 void vcmp_monitor_stamp(struct vcmp_link *link, struct sk_buff *skb);
 bool vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 		     struct sk_buff *skb);

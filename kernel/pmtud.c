@@ -342,32 +342,23 @@ void vcmp_pmtud_stop(struct vcmp_link *link)
 }
 
 /**
- * vcmp_pmtud_restart_all - rediscover every link of the device
- * @vdev: the device, just opened
+ * vcmp_pmtud_restart - rediscover a link's path MTU after the device opened
+ * @link: the link
  *
- * Context: process; takes vdev->lock.
+ * Context: process, vdev->lock held.
  */
-void vcmp_pmtud_restart_all(struct vcmp_dev *vdev)
+void vcmp_pmtud_restart(struct vcmp_link *link)
 {
-	struct vcmp_peer *peer;
-	struct vcmp_link *link;
-	unsigned int i;
+	struct vcmp_pmtud *p = &link->pmtud;
 
-	mutex_lock(&vdev->lock);
-	list_for_each_entry(peer, &vdev->peer_list, list) {
-		for (i = 0; i < peer->nlinks; i++) {
-			link = rcu_dereference_protected(peer->links[i],
-							 lockdep_is_held(&vdev->lock));
-			spin_lock_bh(&link->pmtud.lock);
-			if (link->pmtud.search.phase != VCMP_PMTUS_OFF) {
-				vcmp_pmtud_untag(vdev, &link->pmtud);
-				vcmp_pmtus_restart(&link->pmtud.search);
-				vcmp_pmtud_rearm(&link->pmtud);
-			}
-			spin_unlock_bh(&link->pmtud.lock);
-		}
+	lockdep_assert_held(&vcmp_link_dev(link)->lock);
+	spin_lock_bh(&p->lock);
+	if (p->search.phase != VCMP_PMTUS_OFF) {
+		vcmp_pmtud_untag(vcmp_link_dev(link), p);
+		vcmp_pmtus_restart(&p->search);
+		vcmp_pmtud_rearm(p);
 	}
-	mutex_unlock(&vdev->lock);
+	spin_unlock_bh(&p->lock);
 }
 
 /* enum vcmp_nl_pmtud of @link, for netlink. */

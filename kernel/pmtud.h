@@ -69,7 +69,7 @@ struct vcmp_pmtud {
 void vcmp_pmtud_init(struct vcmp_link *link);
 void vcmp_pmtud_start(struct vcmp_link *link);
 void vcmp_pmtud_stop(struct vcmp_link *link);
-void vcmp_pmtud_restart_all(struct vcmp_dev *vdev);
+void vcmp_pmtud_restart(struct vcmp_link *link);
 u8 vcmp_pmtud_phase(struct vcmp_link *link);
 bool vcmp_pmtud_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 		   struct sk_buff *skb);
