@@ -205,6 +205,7 @@ static const struct nla_policy vcmp_class_policy[VCMP_A_CLASS_MAX + 1] = {
 		.type = NLA_REJECT,
 		.reject_message = KBUILD_MODNAME ": attribute only valid in replies",
 	},
+	[VCMP_A_CLASS_JITTER_MS] = NLA_POLICY_MAX(NLA_U16, VCMP_JITTER_MS_MAX),
 };
 
 static const struct nla_policy vcmp_rule_policy[VCMP_A_RULE_MAX + 1] = {
@@ -1889,6 +1890,7 @@ static int vcmp_nl_put_class(struct sk_buff *skb,
 	    nla_put_string(skb, VCMP_A_CLASS_NAME, c->name) ||
 	    nla_put_u8(skb, VCMP_A_CLASS_MODE, c->mode) ||
 	    nla_put_u8(skb, VCMP_A_CLASS_QOE, c->qoe) ||
+	    nla_put_u16(skb, VCMP_A_CLASS_JITTER_MS, c->jitter_ms) ||
 	    (vdev && nla_put_u64_64bit(skb, VCMP_A_CLASS_TX_PACKETS,
 				       atomic64_read(&vdev->steer.class_tx[id]),
 				       VCMP_A_CLASS_PAD)))
@@ -2028,6 +2030,8 @@ static int vcmp_nl_class_set_fn(struct vcmp_dev *vdev, struct genl_info *info)
 		c->mode = nla_get_u8(tb[VCMP_A_CLASS_MODE]);
 	if (tb[VCMP_A_CLASS_QOE])
 		c->qoe = nla_get_u8(tb[VCMP_A_CLASS_QOE]);
+	if (tb[VCMP_A_CLASS_JITTER_MS])
+		c->jitter_ms = nla_get_u16(tb[VCMP_A_CLASS_JITTER_MS]);
 	if (tb[VCMP_A_CLASS_LINKS]) {
 		err = vcmp_nl_class_links(c, tb[VCMP_A_CLASS_LINKS], extack);
 		if (err) {

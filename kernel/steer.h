@@ -56,6 +56,8 @@ struct vcmp_peer;
  * @qoe: enum vcmp_nl_qoe
  * @mandatory: some link id is mandatory: the class then never uses
  *	other links, even when the peer has no link with that id
+ * @jitter_ms: receive jitter buffer delay of the class's packets, ms,
+ *	0: none (rx_jitter.h)
  * @name: NUL-terminated
  * @role: enum vcmp_nl_role of the links with each id
  */
@@ -64,6 +66,7 @@ struct vcmp_class {
 	bool mandatory;
 	u8 mode;
 	u8 qoe;
+	u16 jitter_ms;
 	char name[VCMP_CLASS_NAME_LEN];
 	u8 role[VCMP_LINK_IDS];
 };

@@ -32,6 +32,7 @@ static int class_set_cmd(int argc, char **argv, const struct vcmpctl_opts *opts)
 	struct nl_msg *msg;
 	struct vnl nl;
 	uint8_t id, lid;
+	uint16_t ms;
 	int i, v, ret;
 
 	(void)opts;
@@ -66,6 +67,11 @@ static int class_set_cmd(int argc, char **argv, const struct vcmpctl_opts *opts)
 			if (v < 0)
 				goto fail_usage;
 			nla_put_u8(msg, VCMP_A_CLASS_QOE, v);
+		} else if (!strcmp(argv[i], "jitter-buffer")) {
+			/* The kernel checks the range (0..VCMP_JITTER_MS_MAX). */
+			if (parse_u16("jitter-buffer ms", argv[i + 1], &ms))
+				goto fail_usage;
+			nla_put_u16(msg, VCMP_A_CLASS_JITTER_MS, ms);
 		} else if (!strcmp(argv[i], "link")) {
 			if (i + 2 >= argc) {
 				pr_err("expected \"link ID ROLE\"");
@@ -164,6 +170,7 @@ static struct nla_policy class_policy[VCMP_A_CLASS_MAX + 1] = {
 	[VCMP_A_CLASS_QOE] = { .type = NLA_U8 },
 	[VCMP_A_CLASS_LINKS] = { .type = NLA_NESTED },
 	[VCMP_A_CLASS_TX_PACKETS] = { .type = NLA_U64 },
+	[VCMP_A_CLASS_JITTER_MS] = { .type = NLA_U16 },
 };
 
 static int class_parse(struct nlmsghdr *nlh, void *arg)
@@ -171,7 +178,7 @@ static int class_parse(struct nlmsghdr *nlh, void *arg)
 	struct nlattr *top[VCMP_A_MAX + 1], *tb[VCMP_A_CLASS_MAX + 1];
 	struct nlattr *lt[VCMP_A_CLASS_LINK_MAX + 1], *ln;
 	struct show_state *s = arg;
-	unsigned int mode, qoe;
+	unsigned int mode, qoe, jitter;
 	const char *name, *role;
 	int rem;
 
@@ -182,12 +189,15 @@ static int class_parse(struct nlmsghdr *nlh, void *arg)
 	name = tb[VCMP_A_CLASS_NAME] ? nla_get_string(tb[VCMP_A_CLASS_NAME]) : "";
 	mode = tb[VCMP_A_CLASS_MODE] ? nla_get_u8(tb[VCMP_A_CLASS_MODE]) : 0;
 	qoe = tb[VCMP_A_CLASS_QOE] ? nla_get_u8(tb[VCMP_A_CLASS_QOE]) : 0;
+	jitter = tb[VCMP_A_CLASS_JITTER_MS] ?
+		 nla_get_u16(tb[VCMP_A_CLASS_JITTER_MS]) : 0;
 	if (s->opts->json) {
 		json_obj_begin(&s->j, NULL);
 		json_uint(&s->j, "id", nla_get_u8(tb[VCMP_A_CLASS_ID]));
 		json_str(&s->j, "name", name);
 		json_str(&s->j, "mode", class_mode_name(mode));
 		json_str(&s->j, "sla", class_sla_name(qoe));
+		json_uint(&s->j, "jitter_buffer_ms", jitter);
 		if (tb[VCMP_A_CLASS_TX_PACKETS])
 			json_uint(&s->j, "tx_packets",
 				  nla_get_u64(tb[VCMP_A_CLASS_TX_PACKETS]));
@@ -196,6 +206,8 @@ static int class_parse(struct nlmsghdr *nlh, void *arg)
 		printf("class %u: %s mode %s sla %s",
 		       nla_get_u8(tb[VCMP_A_CLASS_ID]), name,
 		       class_mode_name(mode), class_sla_name(qoe));
+		if (jitter)
+			printf(" jitter-buffer %u", jitter);
 		if (tb[VCMP_A_CLASS_TX_PACKETS])
 			printf(" tx_packets %llu", (unsigned long long)
 			       nla_get_u64(tb[VCMP_A_CLASS_TX_PACKETS]));
@@ -380,7 +392,7 @@ static int class_show_cmd(int argc, char **argv, const struct vcmpctl_opts *opts
 
 static const struct vcmpctl_cmd class_cmds[] = {
 	{ "set", "DEV ID [name NAME] [mode flow|spray|dup|fec] "
-		 "[sla voice|video|transactional|bulk] "
+		 "[sla voice|video|transactional|bulk] [jitter-buffer MS] "
 		 "[link LINK available|preferred|mandatory|backup]... "
 		 "[links none]", class_set_cmd },
 	{ "del", "DEV ID", class_del_cmd },

@@ -274,6 +274,8 @@ enum vcmp_nl_role {
 /* Smallest and largest class id; class 0 is the default class. */
 #define VCMP_CLASS_ID_MAX	15
 #define VCMP_RULES_MAX_COUNT	64
+/* Longest receive jitter buffer delay of a class (VCMP_A_CLASS_JITTER_MS). */
+#define VCMP_JITTER_MS_MAX	200
 
 /* A traffic class. */
 enum {
@@ -284,6 +286,10 @@ enum {
 	VCMP_A_CLASS_LINKS,		/* array of nests, VCMP_A_CLASS_LINK_* */
 	VCMP_A_CLASS_TX_PACKETS,	/* u64, replies: packets steered */
 	VCMP_A_CLASS_PAD,		/* padding of u64 attributes */
+	VCMP_A_CLASS_JITTER_MS,		/* u16, receive jitter buffer delay,
+					 * ms, 0 = off, at most
+					 * VCMP_JITTER_MS_MAX
+					 */
 
 	__VCMP_A_CLASS_MAX,
 	VCMP_A_CLASS_MAX = (__VCMP_A_CLASS_MAX - 1)
