@@ -82,6 +82,7 @@ int vcmp_peer_add(struct vcmp_dev *vdev, const struct vcmp_peer_cfg *cfg,
 	peer->suite = cfg->suite;
 	INIT_LIST_HEAD(&peer->sa_list);
 	vcmp_rx_reseq_init(peer);
+	vcmp_rx_jitter_init(peer);
 	vcmp_fec_tx_init(&peer->fec_tx);
 	vcmp_fec_rx_init(&peer->fec_rx);
 	kref_init(&peer->refcount);
@@ -434,6 +435,7 @@ static void vcmp_peer_finish(struct vcmp_peer *peer)
 	unsigned int i;
 
 	vcmp_rx_reseq_stop(peer);
+	vcmp_rx_jitter_stop(peer);
 	vcmp_sa_del_all(peer);
 	vcmp_fec_tx_stop(&peer->fec_tx);
 	for (i = 0; i < peer->nlinks; i++) {

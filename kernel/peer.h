@@ -36,6 +36,7 @@
 #include "fec_tx.h"
 #include "monitor.h"
 #include "pmtud.h"
+#include "rx_jitter.h"
 #include "rx_reseq.h"
 #include "wire.h"
 
@@ -163,6 +164,7 @@ struct vcmp_peer_cfg {
  * @dead: set under vdev->lock when the peer is being removed; the packet
  *	path stops using a dead peer
  * @reseq: receive resequencing (rx_reseq.h documents its locking)
+ * @jitter: receive jitter buffer (rx_jitter.h documents its locking)
  * @refcount: the tables hold one reference; the packet path takes more
  * @rcu: frees the peer after a grace period
  */
@@ -186,6 +188,7 @@ struct vcmp_peer {
 	unsigned int edge_mtu;
 	bool dead;
 	struct vcmp_rx_reseq reseq;
+	struct vcmp_rx_jitter jitter;
 	struct kref refcount;
 	struct rcu_head rcu;
 };

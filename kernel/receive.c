@@ -29,6 +29,7 @@
 #include "mtu.h"
 #include "pmtud.h"
 #include "receive.h"
+#include "rx_jitter.h"
 #include "rx_reseq.h"
 #include "skb_cb.h"
 #include "stats.h"
@@ -299,6 +300,8 @@ void vcmp_rx_deliver(struct sk_buff *skb, bool sync)
 					  skb->len - VCMP_HDR_LEN, h.flags))) {
 		goto drop;
 	}
+	if (vcmp_rx_jitter_rx(peer, skb, &h, &d))
+		return;
 
 	__skb_pull(skb, VCMP_HDR_LEN);
 	vcmp_rx_data(vdev, skb, &d, h.flags & VCMP_F_FRAG, !!cb->sa, sync);

@@ -29,6 +29,7 @@ struct vcmp_sa;
  * @frag: transmit: send as a VCMP fragment (the fields above are valid)
  * @frag_more: transmit: more fragments follow
  * @df: transmit: set DF on the underlay packet (PMTU probes)
+ * @jitter_done: receive: the jitter buffer had it already (rx_jitter.h)
  */
 struct vcmp_skb_cb {
 	void *crypto_tmp;
@@ -42,6 +43,7 @@ struct vcmp_skb_cb {
 	u8 frag:1;
 	u8 frag_more:1;
 	u8 df:1;
+	u8 jitter_done:1;
 };
 
 static inline struct vcmp_skb_cb *VCMP_CB(struct sk_buff *skb)

@@ -100,6 +100,11 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_STEER_MOVES]		= "steer_moves",
 	[VCMP_STAT_RX_RESEQ_FILL]	= "rx_reseq_fill",
 	[VCMP_STAT_MON_ACK_TIMEOUT]	= "mon_ack_timeout",
+	[VCMP_STAT_RX_JITTER_QUEUED]	= "rx_jitter_queued",
+	[VCMP_STAT_RX_JITTER_LATE]	= "rx_jitter_late",
+	[VCMP_STAT_RX_JITTER_OVERFLOW]	= "rx_jitter_overflow",
+	[VCMP_STAT_RX_JITTER_RESYNC]	= "rx_jitter_resync",
+	[VCMP_STAT_RX_DROP_JITTER_GONE]	= "rx_drop_jitter_gone",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {

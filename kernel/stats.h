@@ -114,6 +114,12 @@ enum vcmp_stat {
 	VCMP_STAT_RX_RESEQ_FILL,	/* numbers of FEC parity: no hole */
 	/* Link monitoring, continued. */
 	VCMP_STAT_MON_ACK_TIMEOUT,	/* links down: data unacknowledged */
+	/* Receive jitter buffer of classes with a delay (rx_jitter.c). */
+	VCMP_STAT_RX_JITTER_QUEUED,	/* packets held to their play-out time */
+	VCMP_STAT_RX_JITTER_LATE,	/* arrived after their play-out time */
+	VCMP_STAT_RX_JITTER_OVERFLOW,	/* released early: buffer full */
+	VCMP_STAT_RX_JITTER_RESYNC,	/* clock offset estimate started over */
+	VCMP_STAT_RX_DROP_JITTER_GONE,	/* waiting when the peer was removed */
 	VCMP_STAT_COUNT
 };
 
