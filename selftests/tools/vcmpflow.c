@@ -19,6 +19,12 @@
  * linger for stragglers), after --timeout seconds without any datagram, or
  * after --duration seconds. Lost = sent - distinct received, where "sent"
  * is the END's count, or the highest sequence + 1 when no END arrived.
+ * Datagrams of 32 bytes or more also carry the sender's CLOCK_REALTIME
+ * (ns); the receiver takes each one's arrival time from the kernel
+ * (SO_TIMESTAMPNS: when the stack received it) and reports the RFC 3550
+ * interarrival jitter (J += (|D| - J) / 16, D the change in transit time
+ * between two datagrams in arrival order) as "jitter_us", and the spread
+ * of the transit times (largest less smallest) as "transit_spread_ms".
  * TCP: the receiver measures bytes, the longest gap between two reads that
  * returned data, and goodput. Results are one JSON line on stdout; with
  * --report MS the receivers also print one JSON line per interval.
@@ -47,6 +53,7 @@
 #define FLOW_DATA	1
 #define FLOW_END	2
 #define HDR_LEN		24
+#define TS_OFF		24	/* sender time, when the datagram has room */
 
 struct opts {
 	const char *to, *bind, *name, *dev;
@@ -72,6 +79,14 @@ static void put64(unsigned char *p, uint64_t v)
 		p[i] = v & 0xff;
 		v >>= 8;
 	}
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 static uint64_t get64(const unsigned char *p)
@@ -225,6 +240,8 @@ static int udp_send(struct opts *o)
 			break;
 		}
 		put64(buf + 8, seq);
+		if (o->size >= TS_OFF + 8)
+			put64(buf + TS_OFF, realtime_ns());
 		/* ENOBUFS, or ECONNREFUSED from an ICMP error: count, go on */
 		if (send(fd, buf, o->size, 0) < 0)
 			errors++;
@@ -248,6 +265,10 @@ struct udp_stats {
 	long long max_seq;
 	unsigned long long sent;	/* from END, 0 when none arrived */
 	uint64_t first, last, max_gap;
+	/* RFC 3550 jitter of the datagrams with a sender time */
+	unsigned long long stamped;
+	double jitter;
+	int64_t prev_transit, min_transit, max_transit;
 	/* interval reports */
 	unsigned long long i_unique, i_dups, i_ooo;
 	long long i_max_seq;
@@ -283,11 +304,14 @@ static void udp_report(struct opts *o, struct udp_stats *s, uint64_t t0, const c
 
 	printf("{\"mode\":\"udp-recv\",%s%s%s\"report\":\"%s\",\"received\":%llu,\"unique\":%llu,"
 	       "\"sent\":%llu,\"lost\":%llu,\"duplicates\":%llu,\"out_of_order\":%llu,"
-	       "\"max_gap_ms\":%.1f,\"bytes\":%llu,\"end_seen\":%s,\"duration_ms\":%.1f}\n",
+	       "\"max_gap_ms\":%.1f,\"bytes\":%llu,\"end_seen\":%s,\"duration_ms\":%.1f,"
+	       "\"stamped\":%llu,\"jitter_us\":%.0f,\"transit_spread_ms\":%.1f}\n",
 	       o->name ? "\"name\":\"" : "", o->name ? o->name : "", o->name ? "\"," : "",
 	       kind, s->received, s->unique, sent, lost, s->dups, s->ooo,
 	       s->max_gap / 1e6, s->bytes, s->sent ? "true" : "false",
-	       s->first ? (s->last - s->first) / 1e6 : 0.0);
+	       s->first ? (s->last - s->first) / 1e6 : 0.0, s->stamped,
+	       s->jitter / 1e3,
+	       s->stamped ? (s->max_transit - s->min_transit) / 1e6 : 0.0);
 	(void)t0;
 	fflush(stdout);
 }
@@ -314,9 +338,16 @@ static int udp_recv(struct opts *o)
 	struct sockaddr_storage local;
 	unsigned char buf[65536];
 	uint64_t t0, t, deadline = 0, linger = 0, next_report = 0;
+	char cbuf[CMSG_SPACE(sizeof(struct timespec))];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	struct timespec kts;
+	uint64_t arrival;
+	int64_t transit, d;
 	struct pollfd pfd;
 	socklen_t len;
-	int fd, rcvbuf = 4 << 20, ms;
+	int fd, rcvbuf = 4 << 20, ms, one = 1;
 	ssize_t n;
 
 	if (!o->port)
@@ -324,6 +355,7 @@ static int udp_recv(struct opts *o)
 	resolve(o->bind, o->port, SOCK_DGRAM, &local, &len, 1);
 	fd = open_socket(local.ss_family, SOCK_DGRAM);
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&local, len))
 		die("bind");
 	printf("{\"mode\":\"udp-recv\",\"report\":\"listening\",\"port\":%d}\n", o->port);
@@ -358,7 +390,9 @@ static int udp_recv(struct opts *o)
 				break;
 			continue;
 		}
-		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < HDR_LEN || get64(buf) >> 32 != FLOW_MAGIC)
 			continue;
 		if ((get64(buf) & 0xffffffff) == FLOW_END) {
@@ -381,6 +415,32 @@ static int udp_recv(struct opts *o)
 				s.first = t;
 			}
 			s.last = t;
+			if (n >= TS_OFF + 8) {
+				arrival = 0;
+				for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+					if (cm->cmsg_level == SOL_SOCKET &&
+					    cm->cmsg_type == SCM_TIMESTAMPNS) {
+						memcpy(&kts, CMSG_DATA(cm), sizeof(kts));
+						arrival = (uint64_t)kts.tv_sec * 1000000000ull +
+							  kts.tv_nsec;
+					}
+				}
+				if (!arrival)
+					arrival = realtime_ns();
+				transit = (int64_t)(arrival - get64(buf + TS_OFF));
+				if (s.stamped) {
+					d = transit - s.prev_transit;
+					s.jitter += ((double)(d < 0 ? -d : d) - s.jitter) / 16;
+					if (transit < s.min_transit)
+						s.min_transit = transit;
+					if (transit > s.max_transit)
+						s.max_transit = transit;
+				} else {
+					s.min_transit = s.max_transit = transit;
+				}
+				s.prev_transit = transit;
+				s.stamped++;
+			}
 			if (seen_test_set(&s, seq)) {
 				s.dups++;
 				s.i_dups++;
