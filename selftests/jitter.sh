@@ -6,10 +6,16 @@
 # (netem with a rate, so that it does not reorder them). Both sites have
 # class 1 "voice" (DSCP 46). A UDP stream of 50 packets/s carrying the
 # sender's time goes from a to b, once with no buffer and once with a
-# 60 ms buffer at b; the receiver's RFC 3550 interarrival jitter must be
-# several times lower with the buffer, no packet may be lost, and the
+# 60 ms buffer at b; the receiver's interarrival jitter must be several
+# times lower with the buffer, no packet may be lost, and the
 # rx_jitter_* counters must move only when the buffer is on. Also: the
 # option in class show (text and JSON), its range and extack.
+#
+# The jitter compared is the median of |D|, D the change of transit time
+# between consecutive datagrams (RFC 3550's D): the test VM (TCG) stalls
+# now and then for tens of ms, which moves RFC 3550's running figure
+# (mostly the last 16 datagrams) a lot and the median little. Both are
+# printed, with the mean and the spread of the transit times.
 #
 #   site-a wan0 192.0.2.1 ---- 192.0.2.2 wan0 site-b
 source "$(dirname "$0")/lib.sh"
@@ -59,7 +65,9 @@ stream() {
 		fail "sender failed"
 	wait "$pid" || fail "receiver: $(cat "$out")"
 	echo "$1: $(flow_json "$out" received) received, $(flow_json "$out" lost) lost," \
-		"jitter $(flow_json "$out" jitter_us) us," \
+		"jitter $(flow_json "$out" jitter_us) us (RFC 3550)," \
+		"median |D| $(flow_json "$out" jitter_median_us) us," \
+		"mean |D| $(flow_json "$out" jitter_mean_us) us," \
 		"transit spread $(flow_json "$out" transit_spread_ms) ms"
 }
 
@@ -93,14 +101,14 @@ test_option() {
 }
 
 test_netem() {
-	local j0 j1 q0 l0 spread0 spread1
+	local j0 j1 m0 m1 q0 l0
 	sites
 	tc -n "$a" qdisc replace dev wan0 root netem delay 20ms 15ms rate 1gbit limit 10000
 
 	q0=$(st rx_jitter_queued)
 	stream off
 	j0=$(flow_json "$out" jitter_us)
-	spread0=$(flow_json "$out" transit_spread_ms)
+	m0=$(flow_json "$out" jitter_median_us)
 	expect_eq "lost without buffer" "$(flow_json "$out" lost)" 0
 	expect_eq "received without buffer" "$(flow_json "$out" received)" "$COUNT"
 	expect_eq "rx_jitter_queued without buffer" "$(st rx_jitter_queued)" "$q0"
@@ -111,16 +119,16 @@ test_netem() {
 	q0=$(st rx_jitter_queued) l0=$(st rx_jitter_late)
 	stream on
 	j1=$(flow_json "$out" jitter_us)
-	spread1=$(flow_json "$out" transit_spread_ms)
+	m1=$(flow_json "$out" jitter_median_us)
 	show_counters
 	expect_eq "lost with buffer" "$(flow_json "$out" lost)" 0
 	expect_eq "received with buffer" "$(flow_json "$out" received)" "$COUNT"
 	expect_eq "out of order with buffer" "$(flow_json "$out" out_of_order)" 0
-	echo "jitter: ${j0} us without the buffer, ${j1} us with it;" \
-		"transit spread ${spread0} ms -> ${spread1} ms"
+	echo "median |D|: ${m0} us without the buffer, ${m1} us with it" \
+		"(RFC 3550 jitter ${j0} us -> ${j1} us)"
 	# The path's jitter must be there for the comparison to mean anything.
-	[ "$j0" -ge 2000 ] || fail "netem gave only $j0 us of jitter"
-	[ $((j1 * 4)) -le "$j0" ] || fail "jitter $j1 us with the buffer, not 4 x below $j0 us"
+	[ "$m0" -ge 2000 ] || fail "netem gave only $m0 us of jitter"
+	[ $((m1 * 4)) -le "$m0" ] || fail "median |D| $m1 us with the buffer, not 4 x below $m0 us"
 	[ $(($(st rx_jitter_queued) - q0)) -ge $((COUNT * 9 / 10)) ] ||
 		fail "rx_jitter_queued moved by $(($(st rx_jitter_queued) - q0)) only"
 	echo "late: $(($(st rx_jitter_late) - l0))"
@@ -131,12 +139,12 @@ test_peer_del_waiting() {
 	sites
 	n "$b" "$VCMPCTL" class set vcmp0 1 jitter-buffer 200
 	g0=$(st rx_drop_jitter_gone)
-	# Datagrams then END markers for 100 ms, each waiting 200 ms at b:
-	# the peer goes while some wait.
-	n "$a" "$VCMPFLOW" udp-send --to 10.0.0.2:$PORT --count 5 --size 200 \
-		--dscp 46 >/dev/null &
-	wait_for 5 buffered ||
-		fail "nothing was buffered"
+	# A 3 s stream, each datagram waiting up to 200 ms at b: the peer
+	# goes while some wait.
+	n "$a" "$VCMPFLOW" udp-send --to 10.0.0.2:$PORT --rate $RATE --count 150 \
+		--size 200 --dscp 46 >/dev/null &
+	wait_for 5 buffered || fail "nothing was buffered"
+	sleep 0.5
 	n "$b" "$VCMPCTL" peer del vcmp0 1
 	wait
 	show_counters

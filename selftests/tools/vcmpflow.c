@@ -23,8 +23,11 @@
  * (ns); the receiver takes each one's arrival time from the kernel
  * (SO_TIMESTAMPNS: when the stack received it) and reports the RFC 3550
  * interarrival jitter (J += (|D| - J) / 16, D the change in transit time
- * between two datagrams in arrival order) as "jitter_us", and the spread
- * of the transit times (largest less smallest) as "transit_spread_ms".
+ * between two datagrams in arrival order) as "jitter_us", the median of
+ * |D| as "jitter_median_us" (robust against a few stalls, where the
+ * RFC 3550 figure mostly reflects the last 16 datagrams), the mean of
+ * |D| as "jitter_mean_us", and the spread of the transit times (largest
+ * less smallest) as "transit_spread_ms".
  * TCP: the receiver measures bytes, the longest gap between two reads that
  * returned data, and goodput. Results are one JSON line on stdout; with
  * --report MS the receivers also print one JSON line per interval.
@@ -269,6 +272,8 @@ struct udp_stats {
 	unsigned long long stamped;
 	double jitter;
 	int64_t prev_transit, min_transit, max_transit;
+	uint64_t *absd, absd_sum;	/* every |D|, ns */
+	size_t nabsd, absd_cap;
 	/* interval reports */
 	unsigned long long i_unique, i_dups, i_ooo;
 	long long i_max_seq;
@@ -297,6 +302,33 @@ static int seen_test_set(struct udp_stats *s, unsigned long long seq)
 	return was;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void add_absd(struct udp_stats *s, uint64_t d)
+{
+	if (s->nabsd == s->absd_cap) {
+		s->absd_cap = s->absd_cap ? 2 * s->absd_cap : 4096;
+		s->absd = realloc(s->absd, s->absd_cap * sizeof(*s->absd));
+		if (!s->absd)
+			die("realloc");
+	}
+	s->absd[s->nabsd++] = d;
+	s->absd_sum += d;
+}
+
+static double median_absd_us(struct udp_stats *s)
+{
+	if (!s->nabsd)
+		return 0;
+	qsort(s->absd, s->nabsd, sizeof(*s->absd), cmp_u64);
+	return s->absd[s->nabsd / 2] / 1e3;
+}
+
 static void udp_report(struct opts *o, struct udp_stats *s, uint64_t t0, const char *kind)
 {
 	unsigned long long sent = s->sent ? s->sent : (unsigned long long)(s->max_seq + 1);
@@ -305,12 +337,14 @@ static void udp_report(struct opts *o, struct udp_stats *s, uint64_t t0, const c
 	printf("{\"mode\":\"udp-recv\",%s%s%s\"report\":\"%s\",\"received\":%llu,\"unique\":%llu,"
 	       "\"sent\":%llu,\"lost\":%llu,\"duplicates\":%llu,\"out_of_order\":%llu,"
 	       "\"max_gap_ms\":%.1f,\"bytes\":%llu,\"end_seen\":%s,\"duration_ms\":%.1f,"
-	       "\"stamped\":%llu,\"jitter_us\":%.0f,\"transit_spread_ms\":%.1f}\n",
+	       "\"stamped\":%llu,\"jitter_us\":%.0f,\"jitter_median_us\":%.0f,"
+	       "\"jitter_mean_us\":%.0f,\"transit_spread_ms\":%.1f}\n",
 	       o->name ? "\"name\":\"" : "", o->name ? o->name : "", o->name ? "\"," : "",
 	       kind, s->received, s->unique, sent, lost, s->dups, s->ooo,
 	       s->max_gap / 1e6, s->bytes, s->sent ? "true" : "false",
 	       s->first ? (s->last - s->first) / 1e6 : 0.0, s->stamped,
-	       s->jitter / 1e3,
+	       s->jitter / 1e3, median_absd_us(s),
+	       s->nabsd ? s->absd_sum / 1e3 / s->nabsd : 0.0,
 	       s->stamped ? (s->max_transit - s->min_transit) / 1e6 : 0.0);
 	(void)t0;
 	fflush(stdout);
@@ -431,6 +465,7 @@ static int udp_recv(struct opts *o)
 				if (s.stamped) {
 					d = transit - s.prev_transit;
 					s.jitter += ((double)(d < 0 ? -d : d) - s.jitter) / 16;
+					add_absd(&s, d < 0 ? -d : d);
 					if (transit < s.min_transit)
 						s.min_transit = transit;
 					if (transit > s.max_transit)
@@ -458,6 +493,7 @@ static int udp_recv(struct opts *o)
 	}
 	udp_report(o, &s, t0, "final");
 	free(s.seen);
+	free(s.absd);
 	return s.received ? 0 : 2;
 }
 
