@@ -6,6 +6,7 @@
  */
 #include <linux/ktime.h>
 #include <linux/rcupdate.h>
+#include <linux/skbuff.h>
 
 #include "device.h"
 #include "peer.h"
@@ -27,6 +28,13 @@ static void vcmp_rx_jitter_collect(void *ctx, void *pkt)
 	struct vcmp_rx_jitter_ctx *c = ctx;
 	struct sk_buff *skb = pkt;
 
+	/*
+	 * Its receive time (SO_TIMESTAMP) is its play-out time, not when
+	 * the outer datagram came: what the application sees is what the
+	 * buffer made of the network's jitter.
+	 */
+	if (!c->q)
+		__net_timestamp(skb);
 	__skb_queue_tail(c->q ?: &c->rj->outq, skb);
 }
 
