@@ -9,7 +9,8 @@
 # 60 ms buffer at b; the receiver's interarrival jitter must be several
 # times lower with the buffer, no packet may be lost, and the
 # rx_jitter_* counters must move only when the buffer is on. Also: the
-# option in class show (text and JSON), its range and extack.
+# option in class show (text and JSON), showconf/setconf, its range
+# and extack.
 #
 # The jitter compared is the median of |D|, D the change of transit time
 # between consecutive datagrams (RFC 3550's D): the test VM (TCG) stalls
@@ -92,6 +93,13 @@ test_option() {
 	fi
 	echo "201: $err"
 	expect_match "extack" "$err" "range|200"
+	# showconf / setconf carry it.
+	n "$b" "$VCMPCTL" showconf vcmp0 >"$_state/b.conf"
+	expect_match "showconf" "$(cat "$_state/b.conf")" "^JitterBuffer = 60$"
+	n "$b" "$VCMPCTL" class set vcmp0 1 jitter-buffer 10
+	n "$b" "$VCMPCTL" setconf vcmp0 "$_state/b.conf"
+	expect_eq "after setconf" "$(n "$b" "$VCMPCTL" -j class show vcmp0 1 |
+		jq -r '.. | objects | select(.id == 1) | .jitter_buffer_ms')" 60
 	n "$b" "$VCMPCTL" class set vcmp0 1 jitter-buffer 0
 	if n "$b" "$VCMPCTL" class show vcmp0 1 | grep -q jitter-buffer; then
 		fail "jitter-buffer 0 still shown"
@@ -153,7 +161,7 @@ test_peer_del_waiting() {
 }
 
 ktap_plan 3
-run_case "jitter-buffer option: show, JSON, range" test_option
+run_case "jitter-buffer option: show, JSON, showconf/setconf, range" test_option
 run_case "20 ms +- 15 ms link: jitter several times lower with a 60 ms buffer, nothing lost" test_netem
 run_case "peer removed with packets waiting: counted" test_peer_del_waiting
 ktap_finish

@@ -18,6 +18,7 @@
  *	Name = voice
  *	Mode = dup
  *	Sla = voice
+ *	JitterBuffer = 60
  *	Link = 1 preferred
  *	Link = 2 backup
  *
@@ -226,6 +227,7 @@ static int conf_class_key(struct conf_reader *r, const char *key, char *value)
 {
 	struct vclass *c = &r->class;
 	char *words[CONF_MAX_WORDS];
+	uint16_t ms;
 	uint8_t id;
 	int n, v;
 
@@ -271,6 +273,13 @@ static int conf_class_key(struct conf_reader *r, const char *key, char *value)
 		if (v < 0)
 			return -1;
 		c->qoe = (unsigned int)v;
+		return 0;
+	}
+	if (!strcasecmp(key, "JitterBuffer")) {
+		/* ms; the kernel checks the range (0..VCMP_JITTER_MS_MAX). */
+		if (parse_u16("jitter buffer ms", value, &ms))
+			return -1;
+		c->jitter_ms = ms;
 		return 0;
 	}
 	if (!strcasecmp(key, "Link")) {
@@ -791,6 +800,8 @@ static void showconf_class(const struct vclass *c)
 
 	printf("[Class]\nId = %u\nName = %s\nMode = %s\nSla = %s\n", c->id,
 	       c->name, class_mode_name(c->mode), class_sla_name(c->qoe));
+	if (c->jitter_ms)
+		printf("JitterBuffer = %u\n", c->jitter_ms);
 	for (i = 0; i < CLASS_LINK_IDS; i++)
 		if (c->role[i] != VCMP_NL_ROLE_AVAILABLE)
 			printf("Link = %u %s\n", i, class_role_name(c->role[i]));

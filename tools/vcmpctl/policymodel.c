@@ -198,6 +198,7 @@ bool vclass_equal(const struct vclass *a, const struct vclass *b)
 {
 	return a->id == b->id && !strcmp(a->name, b->name) &&
 	       a->mode == b->mode && a->qoe == b->qoe &&
+	       a->jitter_ms == b->jitter_ms &&
 	       !memcmp(a->role, b->role, sizeof(a->role));
 }
 
@@ -259,7 +260,9 @@ int put_class(struct nl_msg *msg, const struct vclass *c)
 	if (!nest || nla_put_u8(msg, VCMP_A_CLASS_ID, c->id) < 0 ||
 	    nla_put_string(msg, VCMP_A_CLASS_NAME, c->name) < 0 ||
 	    nla_put_u8(msg, VCMP_A_CLASS_MODE, (uint8_t)c->mode) < 0 ||
-	    nla_put_u8(msg, VCMP_A_CLASS_QOE, (uint8_t)c->qoe) < 0)
+	    nla_put_u8(msg, VCMP_A_CLASS_QOE, (uint8_t)c->qoe) < 0 ||
+	    nla_put_u16(msg, VCMP_A_CLASS_JITTER_MS,
+			(uint16_t)c->jitter_ms) < 0)
 		return -1;
 	/* Always sent, empty too: the roles are replaced, not merged. */
 	links = nla_nest_start(msg, VCMP_A_CLASS_LINKS);
@@ -321,6 +324,7 @@ static struct nla_policy class_policy[VCMP_A_CLASS_MAX + 1] = {
 	[VCMP_A_CLASS_QOE] = { .type = NLA_U8 },
 	[VCMP_A_CLASS_LINKS] = { .type = NLA_NESTED },
 	[VCMP_A_CLASS_TX_PACKETS] = { .type = NLA_U64 },
+	[VCMP_A_CLASS_JITTER_MS] = { .type = NLA_U16 },
 };
 
 static struct nla_policy class_link_policy[VCMP_A_CLASS_LINK_MAX + 1] = {
@@ -343,6 +347,8 @@ int parse_class_nest(struct nlattr *nest, struct vclass *c)
 		 nla_get_string(tb[VCMP_A_CLASS_NAME]));
 	c->mode = nla_get_u8(tb[VCMP_A_CLASS_MODE]);
 	c->qoe = nla_get_u8(tb[VCMP_A_CLASS_QOE]);
+	if (tb[VCMP_A_CLASS_JITTER_MS])
+		c->jitter_ms = nla_get_u16(tb[VCMP_A_CLASS_JITTER_MS]);
 	if (!tb[VCMP_A_CLASS_LINKS])
 		return 0;
 	nla_for_each_nested(ln, tb[VCMP_A_CLASS_LINKS], rem) {

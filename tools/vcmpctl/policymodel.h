@@ -30,6 +30,7 @@ struct vclass {
 	char name[CLASS_NAME_MAX + 1];
 	unsigned int mode;		/* enum vcmp_nl_class_mode */
 	unsigned int qoe;		/* enum vcmp_nl_qoe */
+	unsigned int jitter_ms;		/* receive jitter buffer, 0: none */
 	uint8_t role[CLASS_LINK_IDS];	/* enum vcmp_nl_role, per link id */
 };
 
