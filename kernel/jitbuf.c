@@ -91,6 +91,34 @@ u64 vcmp_jitbuf_poll(struct vcmp_jitbuf *jb, u64 now_ns,
 	return vcmp_jitbuf_deadline(jb);
 }
 
+/*
+ * Queue @pkt for @due_ns behind the waiting packets (or deliver it when
+ * it is due and nothing waits); a full buffer releases its first packet.
+ */
+static void vcmp_jitbuf_enqueue(struct vcmp_jitbuf *jb, void *pkt, u64 due,
+				vcmp_jitbuf_deliver_t deliver, void *ctx)
+{
+	u32 idx;
+
+	if (due <= jb->now_ns && !jb->count) {
+		deliver(ctx, pkt);
+		return;
+	}
+	if (jb->count == VCMP_JITBUF_MAX_PKTS) {
+		jb->stats.overflow++;
+		vcmp_jitbuf_pop(jb, deliver, ctx);
+	}
+	if (jb->count) {
+		idx = (jb->head + jb->count - 1) % VCMP_JITBUF_MAX_PKTS;
+		if (due < jb->due_ns[idx])
+			due = jb->due_ns[idx];
+	}
+	idx = (jb->head + jb->count) % VCMP_JITBUF_MAX_PKTS;
+	jb->pkt[idx] = pkt;
+	jb->due_ns[idx] = due;
+	jb->count++;
+}
+
 /**
  * vcmp_jitbuf_insert - take a packet, or hand it on at once
  * @jb: the buffer
@@ -111,7 +139,7 @@ enum vcmp_jitbuf_result vcmp_jitbuf_insert(struct vcmp_jitbuf *jb, void *pkt,
 					   vcmp_jitbuf_deliver_t deliver,
 					   void *ctx)
 {
-	u32 now_us, idx, slower;
+	u32 now_us, slower;
 	s32 hold_us;
 	u64 due;
 
@@ -126,30 +154,35 @@ enum vcmp_jitbuf_result vcmp_jitbuf_insert(struct vcmp_jitbuf *jb, void *pkt,
 	hold_us = (s32)delay_us - (s32)slower;
 	if (hold_us <= 0) {
 		jb->stats.late++;
-		if (!jb->count) {
-			deliver(ctx, pkt);
-			return VCMP_JITBUF_LATE;
-		}
 		due = now_ns;
 	} else {
 		jb->stats.queued++;
 		due = now_ns + (u64)hold_us * 1000;
 	}
-	if (jb->count == VCMP_JITBUF_MAX_PKTS) {
-		jb->stats.overflow++;
-		vcmp_jitbuf_pop(jb, deliver, ctx);
-	}
-	if (jb->count) {
-		idx = (jb->head + jb->count - 1) % VCMP_JITBUF_MAX_PKTS;
-		if (due < jb->due_ns[idx])
-			due = jb->due_ns[idx];
-	}
-	idx = (jb->head + jb->count) % VCMP_JITBUF_MAX_PKTS;
-	jb->pkt[idx] = pkt;
-	jb->due_ns[idx] = due;
-	jb->count++;
+	vcmp_jitbuf_enqueue(jb, pkt, due, deliver, ctx);
 	return hold_us <= 0 ? VCMP_JITBUF_LATE : VCMP_JITBUF_QUEUED;
 }
+
+/**
+ * vcmp_jitbuf_insert_untimed - take a packet that has no sender time
+ * @jb: the buffer
+ * @pkt: the packet; the buffer hands it to @deliver, now or later
+ * @now_ns: its arrival time
+ * @deliver: called for each packet released, in order
+ * @ctx: passed to @deliver
+ *
+ * The packet (one FEC rebuilt, say) goes at once, or right after the
+ * packets waiting before it; it teaches the offset nothing and is not
+ * counted.
+ */
+void vcmp_jitbuf_insert_untimed(struct vcmp_jitbuf *jb, void *pkt,
+				u64 now_ns, vcmp_jitbuf_deliver_t deliver,
+				void *ctx)
+{
+	vcmp_jitbuf_poll(jb, now_ns, deliver, ctx);
+	vcmp_jitbuf_enqueue(jb, pkt, jb->now_ns, deliver, ctx);
+}
+
 
 /**
  * vcmp_jitbuf_deadline - when the next waiting packet is due

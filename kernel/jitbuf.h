@@ -36,6 +36,8 @@
  *   larger of its play-out time and its predecessor's release time (the
  *   two differ only for packets that arrived out of their sending order
  *   or for classes of different delays sharing the buffer);
+ * - a packet without a sender time (FEC rebuilt) goes at once, or right
+ *   after the packets waiting before it;
  * - an offset sample larger than the minimum by more than
  *   VCMP_JITBUF_RESYNC_US (the sender restarted with another clock, or
  *   the path changed for good), or minima too far apart to be compared
@@ -121,6 +123,9 @@ enum vcmp_jitbuf_result vcmp_jitbuf_insert(struct vcmp_jitbuf *jb, void *pkt,
 					   u64 now_ns,
 					   vcmp_jitbuf_deliver_t deliver,
 					   void *ctx);
+void vcmp_jitbuf_insert_untimed(struct vcmp_jitbuf *jb, void *pkt,
+				u64 now_ns, vcmp_jitbuf_deliver_t deliver,
+				void *ctx);
 u64 vcmp_jitbuf_poll(struct vcmp_jitbuf *jb, u64 now_ns,
 		     vcmp_jitbuf_deliver_t deliver, void *ctx);
 u64 vcmp_jitbuf_deadline(const struct vcmp_jitbuf *jb);

@@ -210,8 +210,18 @@ bool vcmp_rx_jitter_rx(struct vcmp_peer *peer, struct sk_buff *skb,
 		spin_unlock_bh(&rj->lock);
 		return false;
 	}
-	vcmp_jitbuf_insert(&rj->buf, skb, h->tstamp, delay_us, ktime_get_ns(),
-			   vcmp_rx_jitter_collect, &c);
+	/*
+	 * A packet FEC rebuilt has a header made up by the receiver
+	 * (fec_rx.c), timestamp 0: it keeps its place in the order and
+	 * teaches the offset nothing. (A real timestamp of 0 on an FEC
+	 * member, one microsecond in 71 minutes, is taken as that too.)
+	 */
+	if ((h->flags & VCMP_F_FEC) && !h->tstamp)
+		vcmp_jitbuf_insert_untimed(&rj->buf, skb, ktime_get_ns(),
+					   vcmp_rx_jitter_collect, &c);
+	else
+		vcmp_jitbuf_insert(&rj->buf, skb, h->tstamp, delay_us,
+				   ktime_get_ns(), vcmp_rx_jitter_collect, &c);
 	vcmp_rx_jitter_account(rj, vdev);
 	vcmp_rx_jitter_arm(rj);
 	vcmp_rx_jitter_drain(rj);

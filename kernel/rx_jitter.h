@@ -6,8 +6,9 @@
  * A DATA packet is buffered when the class its data header names
  * (tclass) has a jitter-buffer delay in the receiving device's own
  * policy (struct vcmp_class.jitter_ms): both sites are meant to
- * configure the same classes. Packets of other classes, and those FEC
- * rebuilt (they skip delivery's first steps), are not. One buffer per
+ * configure the same classes. Packets of other classes are not. Packets
+ * FEC rebuilt (no sender time: fec_rx.c makes their header up) keep
+ * their place in the order without waiting for a time. One buffer per
  * peer takes the packets of all its buffered classes (jitbuf.h says why
  * one clock offset per peer is right); its packets leave in arrival
  * order. VCMP fragments are buffered one by one, like whole packets:

@@ -2,7 +2,7 @@
 /*
  * libFuzzer target for kernel/jitbuf.c: the input is a stream of
  * operations on one buffer (inserts with arbitrary timestamps, delays
- * and arrival steps, time passing, polls, flushes). After each one the
+ * and arrival steps, inserts without a timestamp, time passing, polls, flushes). After each one the
  * invariants are checked, and the program aborts on a violation:
  *
  *	- a packet comes out at most once, and only a packet taken in;
@@ -11,7 +11,7 @@
  *	- no packet waits past its release time after a poll, and none is
  *	  held longer than the largest delay (VCMP_JITBUF_MAX_DELAY_US)
  *	  after the arrival of the last packet before it;
- *	- the counters add up: every insert is queued or late.
+ *	- the counters add up: every timed insert is queued or late.
  *
  * Built by "make -C selftests/unit fuzz".
  */
@@ -29,7 +29,7 @@
 
 static struct vcmp_jitbuf jb;
 static unsigned long next_in, next_out;
-static u64 now, last_arrival;
+static u64 now, last_arrival, untimed;
 
 static void deliver(void *ctx, void *pkt)
 {
@@ -45,7 +45,7 @@ static void check(void)
 {
 	ASSERT(jb.count <= VCMP_JITBUF_MAX_PKTS);
 	ASSERT(next_in - next_out == jb.count);
-	ASSERT(jb.stats.queued + jb.stats.late == next_in);
+	ASSERT(jb.stats.queued + jb.stats.late + untimed == next_in);
 	if (jb.count)
 		ASSERT(vcmp_jitbuf_deadline(&jb) <=
 		       last_arrival + VCMP_JITBUF_MAX_DELAY_US * 1000ULL);
@@ -59,10 +59,18 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	vcmp_jitbuf_init(&jb);
 	next_in = next_out = 0;
+	untimed = 0;
 	now = 1;
 	last_arrival = 0;
 	while (i + 8 <= size) {
-		switch (data[i] % 4) {
+		switch (data[i] % 5) {
+		case 4:
+			now += (u64)vcmp_get_be16(data + i + 1) * 1000;
+			untimed++;
+			vcmp_jitbuf_insert_untimed(&jb, (void *)(size_t)next_in++,
+						   now, deliver, NULL);
+			last_arrival = now;
+			break;
 		case 0:
 		case 1:
 			now += (u64)vcmp_get_be16(data + i + 1) * 1000;

@@ -201,6 +201,28 @@ static void test_flush(void)
 	CHECK_EQ(vcmp_jitbuf_deadline(&jb), U64_MAX);
 }
 
+static void test_untimed(void)
+{
+	reset();
+	/* Nothing waits: at once, and the offset learns nothing. */
+	clock_ns = 5 * MS;
+	vcmp_jitbuf_insert_untimed(&jb, (void *)1, 5 * MS, deliver, NULL);
+	CHECK_EQ(nout, 1);
+	CHECK(!jb.synced);
+	ins(2, 1000, 20000, 10 * MS);		/* due 30 ms */
+	clock_ns = 12 * MS;
+	vcmp_jitbuf_insert_untimed(&jb, (void *)3, 12 * MS, deliver, NULL);
+	CHECK_EQ(nout, 1);
+	CHECK_EQ(jb.count, 2);
+	run_to(30 * MS);
+	CHECK_EQ(nout, 3);
+	CHECK_EQ(out[1], 2);
+	CHECK_EQ(out[2], 3);
+	CHECK_EQ(out_ns[2], 30 * MS);
+	CHECK_EQ(jb.stats.queued, 1);
+	CHECK_EQ(jb.stats.late, 0);
+}
+
 /* xorshift */
 static u32 rnd_state = 2463534242u;
 static u32 rnd(void)
@@ -259,7 +281,7 @@ static void test_jittery_stream(void)
 
 int main(void)
 {
-	unit_plan(11);
+	unit_plan(12);
 	unit_run("first_packet_waits_delay", test_first_packet_waits_delay);
 	unit_run("slower_packet_waits_less", test_slower_packet_waits_less);
 	unit_run("faster_packet_lowers_offset", test_faster_packet_lowers_offset);
@@ -271,6 +293,7 @@ int main(void)
 	unit_run("window_forgets_old_minimum", test_window_forgets_old_minimum);
 	unit_run("resync_on_sender_restart", test_resync);
 	unit_run("flush_in_order", test_flush);
+	unit_run("untimed_in_order", test_untimed);
 	unit_run("jittery_stream_regular_output", test_jittery_stream);
 	return unit_exit();
 }
