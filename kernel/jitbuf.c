@@ -183,7 +183,6 @@ void vcmp_jitbuf_insert_untimed(struct vcmp_jitbuf *jb, void *pkt,
 	vcmp_jitbuf_enqueue(jb, pkt, jb->now_ns, deliver, ctx);
 }
 
-
 /**
  * vcmp_jitbuf_deadline - when the next waiting packet is due
  * @jb: the buffer
