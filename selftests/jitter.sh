@@ -160,8 +160,36 @@ test_peer_del_waiting() {
 		fail "no packet counted in rx_drop_jitter_gone"
 }
 
-ktap_plan 3
+# FEC-mode voice: the packets FEC rebuilds (their header made up by the
+# receiver, no sender time) go through the buffer in their place and do
+# not upset the offset (no resync).
+test_fec() {
+	local r0 s0 old m
+	sites
+	old=$(cat /sys/module/vcmp/parameters/fec_min_loss_ppm)
+	# Protect from the first packet, whatever the monitor measured.
+	echo 50000 >/sys/module/vcmp/parameters/fec_min_loss_ppm
+	n "$a" "$VCMPCTL" class set vcmp0 1 mode fec jitter-buffer 60
+	n "$b" "$VCMPCTL" class set vcmp0 1 mode fec jitter-buffer 60
+	tc -n "$a" qdisc replace dev wan0 root netem delay 20ms 10ms rate 1gbit \
+		loss 5% limit 10000
+	r0=$(st fec_rx_rebuilt) s0=$(st rx_jitter_resync)
+	stream fec
+	echo "$old" >/sys/module/vcmp/parameters/fec_min_loss_ppm
+	show_counters
+	echo "rebuilt: $(($(st fec_rx_rebuilt) - r0))"
+	[ $(($(st fec_rx_rebuilt) - r0)) -gt 0 ] || fail "nothing rebuilt"
+	expect_eq "rx_jitter_resync" "$(st rx_jitter_resync)" "$s0"
+	expect_eq "out of order" "$(flow_json "$out" out_of_order)" 0
+	[ $(($(flow_json "$out" lost) * 20)) -le "$COUNT" ] ||
+		fail "lost $(flow_json "$out" lost) of $COUNT"
+	m=$(flow_json "$out" jitter_median_us)
+	[ "$m" -le 5000 ] || fail "median |D| $m us with the buffer"
+}
+
+ktap_plan 4
 run_case "jitter-buffer option: show, JSON, showconf/setconf, range" test_option
 run_case "20 ms +- 15 ms link: jitter several times lower with a 60 ms buffer, nothing lost" test_netem
 run_case "peer removed with packets waiting: counted" test_peer_del_waiting
+run_case "FEC-mode class: rebuilt packets keep their place, no resync" test_fec
 ktap_finish
