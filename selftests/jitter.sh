@@ -180,7 +180,11 @@ test_fec() {
 	echo "rebuilt: $(($(st fec_rx_rebuilt) - r0))"
 	[ $(($(st fec_rx_rebuilt) - r0)) -gt 0 ] || fail "nothing rebuilt"
 	expect_eq "rx_jitter_resync" "$(st rx_jitter_resync)" "$s0"
-	expect_eq "out of order" "$(flow_json "$out" out_of_order)" 0
+	# One link: no resequencing, so a packet rebuilt from a parity that
+	# came after its successor follows that successor (the buffer keeps
+	# arrival order; the packet has no time to be put back by).
+	[ "$(flow_json "$out" out_of_order)" -le $(($(st fec_rx_rebuilt) - r0)) ] ||
+		fail "$(flow_json "$out" out_of_order) out of order, more than rebuilt"
 	[ $(($(flow_json "$out" lost) * 20)) -le "$COUNT" ] ||
 		fail "lost $(flow_json "$out" lost) of $COUNT"
 	m=$(flow_json "$out" jitter_median_us)
