@@ -166,8 +166,13 @@ test_metrics() {
 	loss_truth=$((dropped * 1000000 / (sent + dropped)))
 	loss_tx=$((ltx / n)) loss_rx=$((lrx / n))
 	echo "loss a->b: truth ${loss_truth} ppm ($dropped of $((sent + dropped))), a's tx ${loss_tx} ppm, b's rx ${loss_rx} ppm (means of $n samples)"
-	# Within 10 % of the truth.
-	within "srtt (us)" "$srtt" "$rtt_truth" $((rtt_truth / 10))
+	# Within 10 % of the truth; half of it on a debug kernel, whose
+	# crypto and timers add tens of milliseconds that ping does not see.
+	if debug_kernel; then
+		within "srtt (us, debug kernel)" "$srtt" "$rtt_truth" $((rtt_truth / 2))
+	else
+		within "srtt (us)" "$srtt" "$rtt_truth" $((rtt_truth / 10))
+	fi
 	# Within 1 point (10000 ppm) of the truth, both ends.
 	within "a's loss_tx (ppm)" "$loss_tx" "$loss_truth" 10000
 	within "b's loss_rx (ppm)" "$loss_rx" "$loss_truth" 10000
@@ -238,7 +243,9 @@ test_failover() {
 	[ -n "$t1" ] || fail "no state change in the kernel log"
 	down_ms=$((t1 - t2))
 	echo "link 1 down ${down_ms} ms after the black hole ($((t1 - t0)) ms after tc started; probe interval ${probe} ms)"
-	[ "$down_ms" -ge 0 ] || fail "down before the black hole"
+	# tc may return long after its change took effect (a debug kernel
+	# took 1.2 s): only a down before tc started is a false one.
+	[ "$t1" -ge "$t0" ] || fail "down before the black hole (before tc started)"
 	wait_for 10 grep -q "link 1 changed: state down" "$mon" ||
 		fail "no down event in vcmpctl monitor: $(cat "$mon")"
 	state_is "$a" 2 2 up || fail "link 2 suffered: $(link_json "$a" 2 2)"
@@ -323,8 +330,13 @@ test_idle_rate() {
 	p1=$(lf "$a" 2 1 probes_sent) q1=$(lf "$a" 2 2 probes_sent) t1=$(now_ms)
 	idle=$(((p1 - p0 + q1 - q0) * 1000000 / 2 / (t1 - t0)))
 	echo "probes per 1000 s: standby link while busy $busy (want ~$((1000000 / probe))), idle $idle (want ~$((1000000 / idle_probe)))"
-	# Busy: at least half the nominal rate (timers run late under load).
-	[ "$busy" -ge $((1000000 / probe / 2)) ] || fail "standby link probes too slowly: $busy"
+	# Busy: at least half the nominal rate (timers run late under load),
+	# a quarter on a debug kernel.
+	if debug_kernel; then
+		[ "$busy" -ge $((1000000 / probe / 4)) ] || fail "standby link probes too slowly: $busy"
+	else
+		[ "$busy" -ge $((1000000 / probe / 2)) ] || fail "standby link probes too slowly: $busy"
+	fi
 	# Idle: about 1 / idle_probe_ms, far below the busy rate.
 	[ "$idle" -le $((1000000 * 3 / 2 / idle_probe)) ] || fail "idle peer probes too often: $idle"
 	[ "$idle" -ge $((1000000 / idle_probe / 2)) ] || fail "idle peer probes too rarely: $idle"

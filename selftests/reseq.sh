@@ -238,7 +238,9 @@ test_mem_cap() {
 	samples=$(grep -c '^[0-9]' "$_state/samples" || true)
 	max=$(sort -n "$_state/samples" | tail -1)
 	echo "reseq_mem: $samples samples, max ${max:-none} (cap $cap)"
-	[ "${max:-0}" -gt 0 ] || fail "reseq_mem never above 0"
+	# The sampler (ethtool every 20 ms) is what a debug kernel slows
+	# most: there the flush counter below is the proof of the cap.
+	[ "${max:-0}" -gt 0 ] || debug_kernel || fail "reseq_mem never above 0"
 	[ "$max" -le "$cap" ] || fail "reseq_mem $max above reseq_mem_max $cap"
 	[ "$(delta rx_reseq_mem_flush "$f0")" -ge 2 ] || fail "rx_reseq_mem_flush moved less than twice"
 	expect_match "receiver" "$summary" "got 607, out_of_order 0, dups 0"
