@@ -92,8 +92,11 @@ forge() {
 # stops when COUNT arrived or nothing came for IDLE_MS (default 15 s: the
 # sender may be slow to start on a loaded machine).
 recv_start() {
+	local tmo=${2:-15000}
+
+	debug_kernel && tmo=$((tmo * ${VCMP_DEBUG_SCALE:-10}))
 	n "$b" "$VCMPFORGE" recv --port "$PORT" --count "$1" \
-		--timeout-ms "${2:-15000}" --list >"$_state/recv.out" 2>&1 &
+		--timeout-ms "$tmo" --list >"$_state/recv.out" 2>&1 &
 	echo $! >"$_state/recv.pid"
 	wait_for 5 grep -q listening "$_state/recv.out" || fail "recv did not start"
 }
