@@ -168,16 +168,19 @@ test_dup() {
 		# The data header (after the 23-byte VCMP header) carries class 1.
 		expect_eq "class in the data header on link $i" \
 			"$(count "$i" 'udp[37] = 1')" "$(count "$i")"
-		[ "$(count "$i")" -eq 0 ] && continue
-		expect_eq "packets on link $i" "$(count "$i")" 5
-		used="$used $i"
+		[ "$(count "$i")" -eq 0 ] || used="$used $i"
 	done
 	set -- $used
-	[ $# = 2 ] || fail "packets on links$used, want two links"
-	# Both copies carry the same peer sequence numbers.
-	echo "peer_seq on link $1: $(seqs "$1" | tr '\n' ' ')"
-	expect_eq "peer_seq of the copies" "$(seqs "$2" | tr '\n' ' ')" \
-		"$(seqs "$1" | tr '\n' ' ')"
+	[ $# -ge 2 ] || fail "packets on links$used, want two links"
+	# Each packet went out twice, on two links, both copies with one
+	# peer sequence number (the pair is the two best links: it may change
+	# when the measurements do, as on a slow debug kernel).
+	for i in $used; do echo "peer_seq on link $i: $(seqs "$i" | tr '\n' ' ')"; done
+	expect_eq "peer_seqs seen on two links" \
+		"$(for i in $used; do seqs "$i" | sed "s/^/$i /"; done | sort -u |
+		   awk '{ c[$2]++ } END { for (k in c) if (c[k] == 2) n++; print n + 0 }')" 5
+	expect_eq "copies captured" \
+		"$(for i in $used; do seqs "$i"; done | wc -l)" 10
 }
 
 test_flow() {
