@@ -209,7 +209,10 @@ test_single_link() {
 	recv_start 3
 	forge 0:1,0:3,0:2
 	recv_wait
-	expect_eq "arrival order (no buffer for one link)" "$order" "1 3 2"
+	# On a debug kernel the forger's sends, scheduled on either cpu, can
+	# cross before vcmp sees them: the counters below are the proof.
+	debug_kernel ||
+		expect_eq "arrival order (no buffer for one link)" "$order" "1 3 2"
 	expect_eq "rx_reseq_queued" "$(delta rx_reseq_queued "$q0")" 0
 	expect_eq "vcmpctl reseq slots" "$(reseq_field slots)" 0
 }
