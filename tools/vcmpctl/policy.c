@@ -163,16 +163,6 @@ struct show_state {
 	unsigned int n;
 };
 
-static struct nla_policy class_policy[VCMP_A_CLASS_MAX + 1] = {
-	[VCMP_A_CLASS_ID] = { .type = NLA_U8 },
-	[VCMP_A_CLASS_NAME] = { .type = NLA_STRING },
-	[VCMP_A_CLASS_MODE] = { .type = NLA_U8 },
-	[VCMP_A_CLASS_QOE] = { .type = NLA_U8 },
-	[VCMP_A_CLASS_LINKS] = { .type = NLA_NESTED },
-	[VCMP_A_CLASS_TX_PACKETS] = { .type = NLA_U64 },
-	[VCMP_A_CLASS_JITTER_MS] = { .type = NLA_U16 },
-};
-
 static int class_parse(struct nlmsghdr *nlh, void *arg)
 {
 	struct nlattr *top[VCMP_A_MAX + 1], *tb[VCMP_A_CLASS_MAX + 1];
@@ -240,20 +230,6 @@ static int class_parse(struct nlmsghdr *nlh, void *arg)
 	s->n++;
 	return 0;
 }
-
-static struct nla_policy rule_policy[VCMP_A_RULE_MAX + 1] = {
-	[VCMP_A_RULE_ID] = { .type = NLA_U16 },
-	[VCMP_A_RULE_CLASS] = { .type = NLA_U8 },
-	[VCMP_A_RULE_FAMILY] = { .type = NLA_U16 },
-	[VCMP_A_RULE_DSCP] = { .type = NLA_U8 },
-	[VCMP_A_RULE_PROTO] = { .type = NLA_U8 },
-	[VCMP_A_RULE_SRC_CIDR] = { .type = NLA_U8 },
-	[VCMP_A_RULE_DST_CIDR] = { .type = NLA_U8 },
-	[VCMP_A_RULE_SPORT_MIN] = { .type = NLA_U16 },
-	[VCMP_A_RULE_SPORT_MAX] = { .type = NLA_U16 },
-	[VCMP_A_RULE_DPORT_MIN] = { .type = NLA_U16 },
-	[VCMP_A_RULE_DPORT_MAX] = { .type = NLA_U16 },
-};
 
 static void rule_prefix(struct show_state *s, struct nlattr **tb, int a,
 			int c, const char *key)

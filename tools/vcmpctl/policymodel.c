@@ -317,7 +317,7 @@ int put_rule(struct nl_msg *msg, const struct vrule *r)
 	return 0;
 }
 
-static struct nla_policy class_policy[VCMP_A_CLASS_MAX + 1] = {
+struct nla_policy class_policy[VCMP_A_CLASS_MAX + 1] = {
 	[VCMP_A_CLASS_ID] = { .type = NLA_U8 },
 	[VCMP_A_CLASS_NAME] = { .type = NLA_STRING },
 	[VCMP_A_CLASS_MODE] = { .type = NLA_U8 },
@@ -362,7 +362,7 @@ int parse_class_nest(struct nlattr *nest, struct vclass *c)
 	return 0;
 }
 
-static struct nla_policy rule_policy[VCMP_A_RULE_MAX + 1] = {
+struct nla_policy rule_policy[VCMP_A_RULE_MAX + 1] = {
 	[VCMP_A_RULE_ID] = { .type = NLA_U16 },
 	[VCMP_A_RULE_CLASS] = { .type = NLA_U8 },
 	[VCMP_A_RULE_FAMILY] = { .type = NLA_U16 },

@@ -83,6 +83,10 @@ void format_proto(uint8_t proto, char *buf, size_t size);
 void format_port_range(uint16_t min, uint16_t max, char *buf, size_t size);
 
 /* Netlink: the VCMP_A_CLASS and VCMP_A_RULE nests, whole. */
+/* Attribute policies of a class and a rule nest (dumps and replies). */
+extern struct nla_policy class_policy[VCMP_A_CLASS_MAX + 1];
+extern struct nla_policy rule_policy[VCMP_A_RULE_MAX + 1];
+
 int put_class(struct nl_msg *msg, const struct vclass *c);
 int put_rule(struct nl_msg *msg, const struct vrule *r);
 int parse_class_nest(struct nlattr *nest, struct vclass *c);
