@@ -179,6 +179,38 @@ static void check(void)
 	ASSERT(deadline > rs.now_ns);
 }
 
+/*
+ * What insert or skip returned for @seq (@seq64 on the model's line) is
+ * what the model expects, given whether the buffer had @started and the
+ * number it delivered @next before the call.
+ */
+static void check_result(enum vcmp_reseq_result res, bool started, u32 seq,
+			 u32 next, u64 seq64)
+{
+	switch (res) {
+	case VCMP_RESEQ_IN_ORDER:
+		ASSERT(!started || seq == next);
+		break;
+	case VCMP_RESEQ_QUEUED:
+		ASSERT(started && seq64 > base && seq64 - base <= rs.mask);
+		break;
+	case VCMP_RESEQ_OVERFLOW:
+		ASSERT(started && seq64 > base + rs.mask);
+		break;
+	case VCMP_RESEQ_LATE:
+		ASSERT(started && seq64 < base && base - seq64 <= H);
+		break;
+	case VCMP_RESEQ_DUP:
+		ASSERT(started && was_taken(seq64));
+		break;
+	case VCMP_RESEQ_STALE:
+		ASSERT(started && seq64 < base && base - seq64 > H);
+		break;
+	default:
+		ASSERT(0);
+	}
+}
+
 static void insert(u32 seq, u64 now)
 {
 	enum vcmp_reseq_result res;
@@ -206,28 +238,7 @@ static void insert(u32 seq, u64 now)
 	res = vcmp_reseq_insert(&rs, seq, &tok[t], now, out, NULL);
 	hold_cut = false;
 
-	switch (res) {
-	case VCMP_RESEQ_IN_ORDER:
-		ASSERT(!started || seq == next);
-		break;
-	case VCMP_RESEQ_QUEUED:
-		ASSERT(started && seq64 > base && seq64 - base <= rs.mask);
-		break;
-	case VCMP_RESEQ_OVERFLOW:
-		ASSERT(started && seq64 > base + rs.mask);
-		break;
-	case VCMP_RESEQ_LATE:
-		ASSERT(started && seq64 < base && base - seq64 <= H);
-		break;
-	case VCMP_RESEQ_DUP:
-		ASSERT(started && was_taken(seq64));
-		break;
-	case VCMP_RESEQ_STALE:
-		ASSERT(started && seq64 < base && base - seq64 > H);
-		break;
-	default:
-		ASSERT(0);
-	}
+	check_result(res, started, seq, next, seq64);
 	/* Taken before and still remembered: must be a duplicate. */
 	if (started && seq64 + H >= base && was_taken(seq64))
 		ASSERT(res == VCMP_RESEQ_DUP);
@@ -263,28 +274,7 @@ static void skip(u32 seq, u64 now)
 	seq64 = base + (s64)(s32)(seq - (u32)base);
 	res = vcmp_reseq_skip(&rs, seq, now, out, NULL);
 	hold_cut = false;
-	switch (res) {
-	case VCMP_RESEQ_IN_ORDER:
-		ASSERT(!started || seq == next);
-		break;
-	case VCMP_RESEQ_QUEUED:
-		ASSERT(started && seq64 > base && seq64 - base <= rs.mask);
-		break;
-	case VCMP_RESEQ_OVERFLOW:
-		ASSERT(started && seq64 > base + rs.mask);
-		break;
-	case VCMP_RESEQ_LATE:
-		ASSERT(started && seq64 < base && base - seq64 <= H);
-		break;
-	case VCMP_RESEQ_DUP:
-		ASSERT(started && was_taken(seq64));
-		break;
-	case VCMP_RESEQ_STALE:
-		ASSERT(started && seq64 < base && base - seq64 > H);
-		break;
-	default:
-		ASSERT(0);
-	}
+	check_result(res, started, seq, next, seq64);
 	if (started && seq64 + H >= base && was_taken(seq64))
 		ASSERT(res == VCMP_RESEQ_DUP);
 	if (res == VCMP_RESEQ_DUP || res == VCMP_RESEQ_STALE) {
