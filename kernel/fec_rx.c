@@ -69,6 +69,31 @@ struct vcmp_fec_rx_group {
 void vcmp_fec_rx_init(struct vcmp_fec_rx *fr)
 {
 	spin_lock_init(&fr->lock);
+	vcmp_replay_init(&fr->delivered);
+}
+
+/*
+ * Record that the FEC data packet @peer_seq is delivered. Return: false
+ * when it already was (a duplicate). A number more than the window
+ * behind the highest means the sender started over: the window restarts
+ * from it. fr->lock held.
+ */
+static bool vcmp_fec_rx_first(struct vcmp_fec_rx *fr, u32 peer_seq)
+{
+	/* Plus one: the window refuses number 0. */
+	u32 lo = peer_seq + 1;
+	int err;
+
+	err = vcmp_replay_update(&fr->delivered,
+				 vcmp_replay_infer(&fr->delivered, lo));
+	if (err == -VCMP_REPLAY_DUP)
+		return false;
+	if (err) {
+		vcmp_replay_init(&fr->delivered);
+		vcmp_replay_update(&fr->delivered,
+				   vcmp_replay_infer(&fr->delivered, lo));
+	}
+	return true;
 }
 
 static void vcmp_fec_rx_free_copies(struct vcmp_fec_rx_group *g)
@@ -304,8 +329,11 @@ static void vcmp_fec_rx_decode(struct vcmp_peer *peer, struct vcmp_fec_rx *fr,
 			kfree_skb(skbs[i]);
 			continue;
 		}
-		if (test_and_set_bit(g->offset[out[i].index], g->seen)) {
-			kfree_skb(skbs[i]);	/* received, copy failed */
+		if (test_and_set_bit(g->offset[out[i].index], g->seen) ||
+		    !vcmp_fec_rx_first(fr, g->start +
+				       g->offset[out[i].index])) {
+			/* received (copy failed, or in a reused slot) */
+			kfree_skb(skbs[i]);
 			continue;
 		}
 		__skb_trim(skbs[i], out[i].len);
@@ -382,6 +410,11 @@ bool vcmp_fec_rx_data(struct vcmp_peer *peer, const struct vcmp_hdr *h,
 	spin_lock(&fr->lock);
 	now = ktime_get_ns();	/* under the lock: never before a born_ns */
 	WRITE_ONCE(fr->member_ns, now);
+	if (!vcmp_fec_rx_first(fr, h->peer_seq)) {
+		/* Delivered before, maybe from a group since forgotten. */
+		spin_unlock(&fr->lock);
+		return true;
+	}
 	g = vcmp_fec_rx_group(peer, fr, h->peer_seq - h->fec_index, now);
 	if (!g) {
 		spin_unlock(&fr->lock);

@@ -19,7 +19,12 @@
  * nothing any more; the oldest group is evicted when all slots are
  * busy. A group's copies are freed as soon as none of its data is
  * missing; the group itself is remembered (to drop duplicates) until its
- * slot is reused.
+ * slot is reused. Beyond the groups, the peer sequence numbers of the
+ * last VCMP_REPLAY_WINDOW FEC data packets received or rebuilt are
+ * remembered: a member arriving after its group's slot was reused (a
+ * slow receiver, or a sender whose fec_tx_hold_ms timer closes small
+ * groups) is still a duplicate, on a one-link peer too, which has no
+ * resequencing buffer to catch it.
  *
  * Locking: struct vcmp_fec_rx is the peer's, guarded by its @lock, a
  * spinlock taken in softirq (receive path); it is freed with the peer,
@@ -33,6 +38,7 @@
 #include <linux/types.h>
 
 #include "fec.h"
+#include "replay.h"
 #include "wire.h"
 
 struct vcmp_peer;
@@ -50,6 +56,8 @@ struct vcmp_fec_rx_group;
  *	written under @lock (WRITE_ONCE), read without it (READ_ONCE)
  * @wait_ns: decaying maximum of the time from a group's first member to
  *	a parity packet of it, 0 before the first; ditto
+ * @delivered: peer sequence numbers (plus one) of the FEC data packets
+ *	received or rebuilt, within a window of VCMP_REPLAY_WINDOW
  */
 struct vcmp_fec_rx {
 	spinlock_t lock;	/* guards the fields below */
@@ -60,6 +68,7 @@ struct vcmp_fec_rx {
 	u64 expired_ns;
 	u64 member_ns;
 	u64 wait_ns;
+	struct vcmp_replay delivered;
 };
 
 void vcmp_fec_rx_init(struct vcmp_fec_rx *fr);

@@ -217,6 +217,21 @@ test_single_link() {
 	expect_eq "vcmpctl reseq slots" "$(reseq_field slots)" 0
 }
 
+# A FEC member that comes after its group's slot was reused (a slow
+# receiver, small groups) is still a duplicate, without a resequencing
+# buffer (one link) to catch it: the peer's FEC history drops it.
+test_fec_late_dup() {
+	local d0
+	sites 1
+	setparam fec_rx_groups 2	# ten groups of one: 1's slot is reused
+	d0=$(st fec_rx_drop_dup)
+	recv_start 11
+	forge 0:1-10f,0:1f,0:11
+	recv_wait
+	expect_match "receiver" "$summary" "^recv: got 11, .* dups 0,"
+	expect_eq "fec_rx_drop_dup" "$(delta fec_rx_drop_dup "$d0")" 1
+}
+
 test_mem_cap() {
 	local cap=65536 f0 sampler max samples
 	sites 2
@@ -338,12 +353,13 @@ test_netem() {
 }
 hold_at_least() { [ "$(reseq_field hold_us)" -ge "$1" ]; }
 
-ktap_plan 8
+ktap_plan 9
 run_case "out-of-order packets over two links delivered in order" test_order
 run_case "duplicates dropped and counted" test_dups
 run_case "a hole is given up after the hold time; the late packet counted" test_timeout_late
 run_case "a FEC parity packet's number: filled, nobody waits for it" test_parity_fill
 run_case "a peer with one link does not buffer" test_single_link
+run_case "a FEC member after its group was forgotten: still a duplicate" test_fec_late_dup
 run_case "memory cap under a flood" test_mem_cap
 run_case "peer removed with packets waiting" test_peer_del_waiting
 run_case "10 ms and 40 ms links, alternating: 0 out of order" test_netem

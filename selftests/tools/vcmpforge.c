@@ -1365,9 +1365,10 @@ static void data_usage(FILE *f)
 "  --rate PPS        with --spray: packets per second (0: at once)\n"
 "  --first N         with --spray: the first number (1)\n"
 "  --plan PLAN       comma-separated steps, in order:\n"
-"                      I:A[-B][d]  send peer sequence numbers A to B (or A)\n"
-"                                  from --src number I (from 0); with d\n"
-"                                  flag DUP is set\n"
+"                      I:A[-B][d][f]  send peer sequence numbers A to B\n"
+"                                  (or A) from --src number I (from 0);\n"
+"                                  with d flag DUP is set, with f flag FEC\n"
+"                                  (FEC index 0: each a group of its own)\n"
 "                      +MS         wait MS milliseconds\n"
 "  --len N           UDP payload bytes of the inner datagram (%d-1400, 64)\n"
 "  --segment N       segment id (0)\n"
@@ -1385,13 +1386,14 @@ struct data_ctx {
 	unsigned long sent, fails;
 };
 
-static void data_send(struct data_ctx *c, unsigned int i, u32 seq, bool dup)
+/* @flags: VCMP_F_DUP, VCMP_F_FEC (FEC index 0: a group of its own) */
+static void data_send(struct data_ctx *c, unsigned int i, u32 seq, u8 flags)
 {
 	static u8 pkt[PKT_MAX];
 	struct vcmp_data_hdr d = { .proto = VCMP_PROTO_IPV4 };
 	struct vcmp_hdr h = {
 		.type = VCMP_TYPE_DATA,
-		.flags = dup ? VCMP_F_DUP : 0,
+		.flags = flags,
 		.link_id = (u8)c->link[i],
 		.segment_id = (u16)c->segment,
 		.peer_seq = seq,
@@ -1426,12 +1428,12 @@ static void data_send(struct data_ctx *c, unsigned int i, u32 seq, bool dup)
 		c->sent++;
 }
 
-/* One step of a plan, "I:A[-B][d]" or "+MS". */
+/* One step of a plan, "I:A[-B][d][f]" or "+MS". */
 static void data_step(struct data_ctx *c, char *step)
 {
 	unsigned long i, a, b, ms;
 	char *colon, *dash;
-	bool dup = false;
+	u8 flags = 0;
 	size_t n;
 	u32 s;
 
@@ -1442,12 +1444,16 @@ static void data_step(struct data_ctx *c, char *step)
 	}
 	colon = strchr(step, ':');
 	if (!colon)
-		die("--plan: step \"%s\": expected I:A[-B][d] or +MS", step);
+		die("--plan: step \"%s\": expected I:A[-B][d][f] or +MS", step);
 	*colon = '\0';
 	i = parse_num("--plan source", step, 0, c->nsrc - 1);
-	n = strlen(colon + 1);
-	if (n && colon[n] == 'd') {
-		dup = true;
+	for (n = strlen(colon + 1); n; n--) {
+		if (colon[n] == 'd')
+			flags |= VCMP_F_DUP;
+		else if (colon[n] == 'f')
+			flags |= VCMP_F_FEC;
+		else
+			break;
 		colon[n] = '\0';
 	}
 	dash = strchr(colon + 1, '-');
@@ -1458,7 +1464,7 @@ static void data_step(struct data_ctx *c, char *step)
 	if (b < a)
 		die("--plan: range %lu-%lu is empty", a, b);
 	for (s = (u32)a;; s++) {
-		data_send(c, (unsigned int)i, s, dup);
+		data_send(c, (unsigned int)i, s, flags);
 		if (s == (u32)b)
 			break;
 	}
@@ -1588,7 +1594,7 @@ static int cmd_data(int argc, char **argv)
 					;
 			}
 			data_send(&c, (unsigned int)((k - 1) % c.nsrc),
-				  (u32)(first + k - 1), false);
+				  (u32)(first + k - 1), 0);
 		}
 	}
 	close(c.fd);
