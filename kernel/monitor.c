@@ -44,6 +44,7 @@
 #include "device.h"
 #include "monitor.h"
 #include "peer.h"
+#include "resend.h"
 #include "send.h"
 #include "skb_cb.h"
 #include "stats.h"
@@ -302,6 +303,9 @@ static void vcmp_monitor_timer(struct timer_list *t)
 					     timeout_ms);
 		set_bit(VCMP_LINK_EV_STATE, &link->events);
 		schedule_work(&vdev->mtu_work);
+		/* The view says down: steering picks other links. */
+		if (state == VCMP_LINK_DOWN)
+			vcmp_resend_failover(link);
 	}
 	if (send_probe)
 		vcmp_monitor_send(link, VCMP_TYPE_PROBE, probe, sizeof(probe));
@@ -488,6 +492,9 @@ bool vcmp_monitor_rx(struct vcmp_link *link, const struct vcmp_hdr *h,
 	case VCMP_TYPE_FEEDBACK:
 		/* Inconsistent with what we sent: dropped by the caller. */
 		valid = !vcmp_linkmon_tx_feedback(&mon->lm, &rep, now);
+		if (valid)
+			WRITE_ONCE(mon->acked_seq,
+				   BIT_ULL(32) | rep.highest_seq);
 		break;
 	}
 	if ((h->flags & VCMP_F_ECHO) && h->type != VCMP_TYPE_PROBE_ACK)

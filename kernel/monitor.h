@@ -72,6 +72,9 @@ struct vcmp_link_view {
  * @tx_first_ns: lock-free: when the first DATA since the timer last
  *	looked was sent, 0 for none; set by the send path (cmpxchg from 0),
  *	taken and cleared by the timer (xchg)
+ * @acked_seq: lock-free: the highest link sequence number the peer's
+ *	last valid FEEDBACK reported received, bit 32 set once one came;
+ *	WRITE_ONCE under @lock, read by resend.c
  */
 struct vcmp_monitor {
 	spinlock_t lock;	/* see above */
@@ -84,6 +87,7 @@ struct vcmp_monitor {
 	atomic64_t echo;
 	u64 tx_data_ns;
 	atomic64_t tx_first_ns;
+	u64 acked_seq;
 };
 
 void vcmp_monitor_init(struct vcmp_link *link);

@@ -135,6 +135,7 @@ static void vcmp_link_free_rcu(struct rcu_head *rcu)
 	struct vcmp_link *link = container_of(rcu, struct vcmp_link, rcu);
 
 	dst_cache_destroy(&link->dst_cache);
+	vcmp_resend_free(&link->resend);
 	kfree(link);
 }
 
@@ -286,6 +287,13 @@ int vcmp_link_add(struct vcmp_peer *peer, const struct vcmp_link_cfg *cfg,
 	err = dst_cache_init(&link->dst_cache, GFP_KERNEL);
 	if (err) {
 		kfree(link);
+		return err;
+	}
+	err = vcmp_resend_init(&link->resend);
+	if (err) {
+		dst_cache_destroy(&link->dst_cache);
+		kfree(link);
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the link's failover copies");
 		return err;
 	}
 	link->peer = peer;

@@ -36,6 +36,7 @@
 #include "fec_tx.h"
 #include "monitor.h"
 #include "pmtud.h"
+#include "resend.h"
 #include "rx_jitter.h"
 #include "rx_reseq.h"
 #include "wire.h"
@@ -90,6 +91,7 @@ struct vcmp_link_cfg {
  * @pmtud: path MTU discovery (pmtud.h documents its locking)
  * @view: lock-free summary of the link's measurements (monitor.h)
  * @mon: the link's measurements, probes and state (monitor.h)
+ * @resend: copies of its unacknowledged packets, for failover (resend.h)
  * @bandwidth_kbps: configured capacity, steering's before a measured
  *	one; immutable once published
  * @steer_free_ns: spray model: when the link's queue is empty (steer.h
@@ -114,6 +116,7 @@ struct vcmp_link {
 	struct vcmp_pmtud pmtud;
 	struct vcmp_link_view view;
 	struct vcmp_monitor mon;
+	struct vcmp_resend resend;
 	u32 bandwidth_kbps;
 	u64 steer_free_ns;
 	unsigned long events;

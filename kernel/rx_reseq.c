@@ -399,7 +399,11 @@ void vcmp_rx_reseq_rx(struct vcmp_peer *peer, struct sk_buff *skb,
 	} else {
 		rr->reject_since_ns = 0;
 	}
-	if (res == VCMP_RESEQ_LATE)
+	/*
+	 * A copy (of a dup class, or sent again when its link went down)
+	 * says nothing of the links' delay difference.
+	 */
+	if (res == VCMP_RESEQ_LATE && !(h->flags & VCMP_F_DUP))
 		vcmp_rx_reseq_late(rr, now);
 	if (res != VCMP_RESEQ_DUP && res != VCMP_RESEQ_STALE &&
 	    !c.incoming_out)

@@ -24,6 +24,7 @@
 #include "monitor.h"
 #include "mtu.h"
 #include "pmtud.h"
+#include "resend.h"
 #include "send.h"
 #include "skb_cb.h"
 #include "socket.h"
@@ -229,16 +230,14 @@ void vcmp_send_prepared(struct sk_buff *skb)
 		vcmp_xmit_finish(skb, err);
 }
 
-/**
- * vcmp_send - send a VCMP packet on @link, counting a failure
- * @peer: the peer
- * @link: one of its links
- * @skb: the packet, skb->data at the VCMP header; consumed
- *
- * Context: bottom halves disabled, RCU read section.
+/*
+ * vcmp_send(), and with @keep (what steering decided about a DATA
+ * packet) a copy kept for failover once its link sequence number is
+ * stamped (resend.h).
  */
-void vcmp_send(struct vcmp_peer *peer, struct vcmp_link *link,
-	       struct sk_buff *skb)
+static void vcmp_send_keep(struct vcmp_peer *peer, struct vcmp_link *link,
+			   struct sk_buff *skb,
+			   const struct vcmp_steer_pkt *keep)
 {
 	struct vcmp_dev *vdev = peer->vdev;
 	int why;
@@ -250,15 +249,35 @@ void vcmp_send(struct vcmp_peer *peer, struct vcmp_link *link,
 		kfree_skb(skb);
 		return;
 	}
+	if (keep)
+		vcmp_resend_keep(link, skb, keep);
 	vcmp_send_prepared(skb);
 }
 
-/* Send @skb, headroom made, on @link; consumes it. */
+/**
+ * vcmp_send - send a VCMP packet on @link, counting a failure
+ * @peer: the peer
+ * @link: one of its links
+ * @skb: the packet, skb->data at the VCMP header; consumed
+ *
+ * Context: bottom halves disabled, RCU read section.
+ */
+void vcmp_send(struct vcmp_peer *peer, struct vcmp_link *link,
+	       struct sk_buff *skb)
+{
+	vcmp_send_keep(peer, link, skb, NULL);
+}
+
+/*
+ * Send @skb, headroom made, on @link; consumes it. @keep: see
+ * vcmp_send_keep().
+ */
 static void vcmp_xmit_on(struct vcmp_peer *peer, struct vcmp_link *link,
-			 struct sk_buff *skb, u32 peer_seq, u8 flags, u8 tclass)
+			 struct sk_buff *skb, u32 peer_seq, u8 flags, u8 tclass,
+			 const struct vcmp_steer_pkt *keep)
 {
 	vcmp_push_headers(skb, peer, link, peer_seq, flags, tclass, 0);
-	vcmp_send(peer, link, skb);
+	vcmp_send_keep(peer, link, skb, keep);
 }
 
 /*
@@ -296,20 +315,49 @@ static void vcmp_xmit_one(struct vcmp_dev *vdev, struct vcmp_peer *peer,
 		if (likely(copy)) {
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_TX_DUP);
 			vcmp_xmit_on(peer, links[1], copy, peer_seq,
-				     flags, sp->class_id);
+				     flags, sp->class_id, NULL);
 		} else {
 			vcmp_stats_inc(vdev->stats,
 				       VCMP_STAT_TX_DROP_DUP_NOMEM);
 		}
 	}
-	vcmp_xmit_on(peer, links[0], skb, peer_seq, flags,
-		     sp->class_id);
+	/* One link: a copy is kept to send again if the link goes down. */
+	vcmp_xmit_on(peer, links[0], skb, peer_seq, flags, sp->class_id,
+		     n == 1 ? sp : NULL);
 	return;
 
 drop:
 	vcmp_stats_inc(vdev->stats, why);
 	DEV_STATS_INC(vdev->dev, tx_errors);
 	kfree_skb(skb);
+}
+
+/**
+ * vcmp_xmit_resend - send again a DATA packet kept for failover
+ * @peer: its peer
+ * @skb: the kept copy (resend.h), skb->data at its VCMP header; consumed
+ * @sp: what steering decided about its inner packet then
+ *
+ * On the link steering picks now, with flag DUP (the first one may have
+ * arrived) and the new link's id, sequence number and timestamps.
+ * Context: bottom halves disabled, RCU read section.
+ */
+void vcmp_xmit_resend(struct vcmp_peer *peer, struct sk_buff *skb,
+		      const struct vcmp_steer_pkt *sp)
+{
+	struct vcmp_dev *vdev = peer->vdev;
+	struct vcmp_link *links[2];
+	enum vcmp_stat why;
+
+	if (unlikely(!vcmp_steer_links(vdev, peer, sp,
+				       skb->len - VCMP_OVERHEAD, links, &why))) {
+		vcmp_stats_inc(vdev->stats, why);
+		kfree_skb(skb);
+		return;
+	}
+	/* Linear: a copy vcmp_resend_keep() made with skb_copy(). */
+	vcmp_hdr_move(skb->data, links[0]->id);
+	vcmp_send(peer, links[0], skb);
 }
 
 /* Send a list of packets (skb->next chained) built from one; consumes it. */

@@ -11,6 +11,7 @@
 
 struct vcmp_link;
 struct vcmp_peer;
+struct vcmp_steer_pkt;
 
 netdev_tx_t vcmp_xmit(struct sk_buff *skb, struct net_device *dev);
 int vcmp_send_prepare(struct vcmp_peer *peer, struct vcmp_link *link,
@@ -18,6 +19,8 @@ int vcmp_send_prepare(struct vcmp_peer *peer, struct vcmp_link *link,
 void vcmp_send_prepared(struct sk_buff *skb);
 void vcmp_send(struct vcmp_peer *peer, struct vcmp_link *link,
 	       struct sk_buff *skb);
+void vcmp_xmit_resend(struct vcmp_peer *peer, struct sk_buff *skb,
+		      const struct vcmp_steer_pkt *sp);
 void vcmp_push_headers(struct sk_buff *skb, struct vcmp_peer *peer,
 		       struct vcmp_link *link, u32 peer_seq, u8 flags,
 		       u8 tclass, u8 fec_index);

@@ -105,6 +105,9 @@ static const char vcmp_stat_names[VCMP_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[VCMP_STAT_RX_JITTER_OVERFLOW]	= "rx_jitter_overflow",
 	[VCMP_STAT_RX_JITTER_RESYNC]	= "rx_jitter_resync",
 	[VCMP_STAT_RX_DROP_JITTER_GONE]	= "rx_drop_jitter_gone",
+	[VCMP_STAT_TX_RESEND]		= "tx_resend",
+	[VCMP_STAT_TX_RESEND_EVICT]	= "tx_resend_evict",
+	[VCMP_STAT_TX_RESEND_NOMEM]	= "tx_resend_nomem",
 };
 
 static const char vcmp_gauge_names[VCMP_GAUGE_COUNT][ETH_GSTRING_LEN] = {

@@ -120,6 +120,10 @@ enum vcmp_stat {
 	VCMP_STAT_RX_JITTER_OVERFLOW,	/* released early: buffer full */
 	VCMP_STAT_RX_JITTER_RESYNC,	/* clock offset estimate started over */
 	VCMP_STAT_RX_DROP_JITTER_GONE,	/* waiting when the peer was removed */
+	/* Resending on failover (resend.c). */
+	VCMP_STAT_TX_RESEND,		/* copies sent again: their link went down */
+	VCMP_STAT_TX_RESEND_EVICT,	/* unacknowledged copies freed: ring full */
+	VCMP_STAT_TX_RESEND_NOMEM,	/* copies not made: no memory */
 	VCMP_STAT_COUNT
 };
 

@@ -102,6 +102,23 @@ void vcmp_hdr_encode(const struct vcmp_hdr *h, u8 *out)
 }
 
 /**
+ * vcmp_hdr_move() - make an encoded DATA header fit for another link
+ * @hdr: VCMP_HDR_LEN bytes of a header vcmp_hdr_encode() wrote
+ * @link_id: the other link's id
+ *
+ * For a packet sent again on another link: sets @link_id and VCMP_F_DUP
+ * (the first copy may arrive), clears VCMP_F_ECHO and the echo (the old
+ * link's); the link sequence number and timestamp are the sender's to
+ * stamp anew. Everything else stays.
+ */
+void vcmp_hdr_move(u8 *hdr, u8 link_id)
+{
+	hdr[OFF_LINK_ID] = link_id;
+	hdr[OFF_FLAGS] = (u8)((hdr[OFF_FLAGS] | VCMP_F_DUP) & ~VCMP_F_ECHO);
+	vcmp_put_be32(hdr + OFF_ECHO, 0);
+}
+
+/**
  * vcmp_hdr_validate() - check the rules between the fields of a header
  * @h: the header, host byte order
  *

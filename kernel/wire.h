@@ -158,6 +158,7 @@ struct vcmp_suite_info {
 
 void vcmp_hdr_encode(const struct vcmp_hdr *h, u8 *out);
 int vcmp_hdr_decode(struct vcmp_hdr *h, const u8 *in, size_t len);
+void vcmp_hdr_move(u8 *hdr, u8 link_id);
 int vcmp_hdr_validate(const struct vcmp_hdr *h);
 void vcmp_data_hdr_encode(const struct vcmp_data_hdr *d, u8 *out);
 int vcmp_data_hdr_decode(struct vcmp_data_hdr *d, const u8 *in, size_t len,

@@ -273,12 +273,17 @@ mp_sites() {
 
 # mp_shape SITE LINK QDISC-ARGS...: the netem (or other root qdisc) of
 # LINK's egress at SITE ("a" or "b"), e.g. mp_shape a 1 netem delay 10ms.
-# mp_shape both LINK ...: the same at both ends.
+# mp_shape both LINK ...: the same at both ends, at the same time (a
+# black hole or a change of path hits both directions at once).
 mp_shape() {
-	local side=$1 link=$2 ns
+	local side=$1 link=$2 ns pa
 	shift 2
 	case $side in
-	both)	mp_shape a "$link" "$@"; mp_shape b "$link" "$@"; return ;;
+	both)	mp_shape a "$link" "$@" &
+		pa=$!
+		mp_shape b "$link" "$@" || { wait "$pa"; return 1; }
+		wait "$pa"
+		return ;;
 	a)	ns=$a ;;
 	b)	ns=$b ;;
 	esac

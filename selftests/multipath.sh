@@ -62,7 +62,7 @@ state_log() {
 # full speed on healthy links changes no link state at a (no false down
 # from the ack timeout); after, the link went down once at a.
 tcp_blackhole() {
-	local secs active gap changes timeouts downs i
+	local secs active gap changes timeouts downs i resent
 	stop_jobs
 	mp_sites
 	need_monitor
@@ -87,12 +87,11 @@ tcp_blackhole() {
 		fail "a link went down during a healthy transfer"
 	fi
 	timeouts=$(stat_of "$a" vcmp0 mon_ack_timeout)
+	resent=$(stat_of "$a" vcmp0 tx_resend)
 	echo "# link $active carries the transfer: black hole from now on"
 	kmsg_mark blackhole
-	mp_shape a "$active" netem loss 100% limit 10000
-	kmsg_mark blackhole-a
-	mp_shape b "$active" netem loss 100% limit 10000
-	kmsg_mark blackhole-b
+	mp_shape both "$active" netem loss 100% limit 10000
+	kmsg_mark blackhole-done
 	wait $! || fail "the transfer did not complete: $(cat "$_state/send")"
 	wait_for 10 grep -q final "$_state/recv"
 	cat "$_state/recv" "$_state/send" | grep -v listening | sed 's/^/# /'
@@ -101,11 +100,15 @@ tcp_blackhole() {
 	echo "# longest delivery gap: $gap ms (bar $GAP_BAR ms, target 100 ms)"
 	echo "# link $active state at a: $(mp_link_state a "$active")"
 	state_log blackhole | sed 's/^/# after the black hole: /'
-	dmesg | grep -o 'vcmp-test: blackhole-[ab]' >/dev/null && dmesg | awk -F'[][]' '
+	dmesg | grep -o 'vcmp-test: blackhole-done' >/dev/null && dmesg | awk -F'[][]' '
 		/vcmp-test: blackhole$/ { t0 = $2 }
 		/vcmp-test: blackhole-/ { printf "# (%s: +%d ms)\n", $3, ($2 - t0) * 1000 }' || true
-	n "$a" ethtool -S vcmp0 | grep -E 'mon_state_change|mon_ack_timeout|steer' | tr -s ' ' | sed 's/^/# a: /' || true
+	n "$a" ethtool -S vcmp0 | grep -E 'mon_state_change|mon_ack_timeout|steer|resend' | tr -s ' ' | sed 's/^/# a: /' || true
+	n "$b" ethtool -S vcmp0 | grep -E 'reseq_(dup|late|timeout)' | tr -s ' ' | sed 's/^/# b: /' || true
 	expect_eq "link $active state at a" "$(mp_link_state a "$active")" down
+	# What the black hole swallowed before the down went again.
+	[ "$(stat_of "$a" vcmp0 tx_resend)" -gt "$resent" ] ||
+		fail "nothing was sent again when link $active went down (tx_resend)"
 	[ "$(stat_of "$a" vcmp0 mon_ack_timeout)" -ge $((timeouts + 1)) ] ||
 		echo "# link $active went down by missed probe slots, not the ack timeout"
 	awk -v g="$gap" -v b="$GAP_BAR" 'BEGIN { exit !(g <= b) }' ||

@@ -303,12 +303,51 @@ test_backup() {
 	expect_eq "on link 2" "$(count 2)" 3
 }
 
+# A link goes dark under a counted UDP stream (both directions at once):
+# it is declared down by the ack timeout, and the packets the black hole
+# swallowed meanwhile go again on another link (resend.h): the stream
+# loses nothing (without resending, the ~100 ms before the down are lost).
+test_resend() {
+	local r0 d0 count=1500 lost dups out=$_state/resend
+	sites
+	n "$a" "$VCMPCTL" class set vcmp0 2 name flow mode flow link 1 preferred
+	n "$a" "$VCMPCTL" rule add vcmp0 20 class 2 proto udp dport 6001
+	r0=$(stat_of "$a" vcmp0 tx_resend)
+	d0=$(stat_of "$b" vcmp0 rx_drop_reseq_dup)
+	n "$b" "$VCMPFLOW" udp-recv --port 6001 --timeout 5 >"$out" &
+	local rpid=$!
+	wait_for 5 grep -q listening "$out"
+	n "$a" "$VCMPFLOW" udp-send --to 10.0.0.2:6001 --rate 500 \
+		--count "$count" --size 200 >"$out.send" &
+	local spid=$!
+	sleep 1
+	tc -n "$a" qdisc replace dev wan1 root netem loss 100% &
+	tc -n "$b" qdisc replace dev wan1 root netem loss 100%
+	wait $!
+	wait "$spid" || fail "sender: $(cat "$out.send")"
+	wait "$rpid" || true
+	grep -v listening "$out"
+	echo "tx_resend: $(($(stat_of "$a" vcmp0 tx_resend) - r0))," \
+	     "rx_drop_reseq_dup: $(($(stat_of "$b" vcmp0 rx_drop_reseq_dup) - d0))"
+	n "$a" ethtool -S vcmp0 | grep -E 'resend|mon_|steer' | tr -s ' ' | sed 's/^/a: /'
+	n "$b" ethtool -S vcmp0 | grep -E 'reseq' | tr -s ' ' | sed 's/^/b: /'
+	dmesg | grep 'link 1 down' | tail -n 2
+	[ "$(stat_of "$a" vcmp0 tx_resend)" -gt "$r0" ] ||
+		fail "nothing was sent again (tx_resend)"
+	lost=$(flow_json "$out" lost)
+	dups=$(flow_json "$out" duplicates)
+	expect_eq "datagrams lost" "$lost" 0
+	expect_eq "duplicates delivered" "$dups" 0
+	expect_eq "received" "$(flow_json "$out" unique)" "$count"
+}
+
 vcmp_load
-ktap_plan 6
+ktap_plan 7
 run_case "rules classify by DSCP, protocol, port and prefix" test_classify
 run_case "dup: every packet on two links, one peer_seq" test_dup
 run_case "flow: one link, moved when it goes down or is removed" test_flow
 run_case "spray: a burst split by configured bandwidth, no backup" test_spray
 run_case "mandatory: only its link, drops counted when it is gone" test_mandatory
 run_case "backup: used only when the other links are down" test_backup
+run_case "a link goes dark: what it swallowed goes again, nothing lost" test_resend
 ktap_finish

@@ -71,6 +71,31 @@ static void test_hdr_known_bytes(void)
 	CHECK_EQ(vcmp_hdr_decode(&d, buf, sizeof(buf)), 0);
 }
 
+/* A header moved to another link for a resend: id, DUP, no echo. */
+static void test_hdr_move(void)
+{
+	struct vcmp_hdr h = sample_hdr(), d, want;
+	u8 buf[VCMP_HDR_LEN];
+
+	h.flags = VCMP_F_FRAG | VCMP_F_ECHO;
+	h.fec_index = 0;	/* FEC packets are not resent */
+	vcmp_hdr_encode(&h, buf);
+	vcmp_hdr_move(buf, 0x07);
+	CHECK_EQ(buf[3], 0x07);
+	CHECK_EQ(buf[2], VCMP_F_FRAG | VCMP_F_DUP);
+	CHECK_EQ(vcmp_hdr_decode(&d, buf, sizeof(buf)), 0);
+	want = h;
+	want.link_id = 0x07;
+	want.flags = VCMP_F_FRAG | VCMP_F_DUP;
+	want.echo = 0;
+	CHECK(hdr_equal(&d, &want));
+	/* Already DUP, no echo: only the id changes. */
+	vcmp_hdr_move(buf, 0xa5);
+	CHECK_EQ(vcmp_hdr_decode(&d, buf, sizeof(buf)), 0);
+	want.link_id = 0xa5;
+	CHECK(hdr_equal(&d, &want));
+}
+
 static void test_hdr_round_trip_extremes(void)
 {
 	static const u32 v32[] = { 0, 1, 0x7fffffff, 0x80000000, 0xfffffffe,
@@ -725,8 +750,9 @@ static void test_seq_serial(void)
 
 int main(void)
 {
-	unit_plan(13);
+	unit_plan(14);
 	unit_run("hdr_known_bytes", test_hdr_known_bytes);
+	unit_run("hdr_move", test_hdr_move);
 	unit_run("hdr_round_trip_extremes", test_hdr_round_trip_extremes);
 	unit_run("hdr_decode_errors", test_hdr_decode_errors);
 	unit_run("data_known_bytes", test_data_known_bytes);
