@@ -15,10 +15,10 @@
 #include "stats.h"
 #include "wire.h"
 
-static unsigned int resend_pkts = 1024;
+static unsigned int resend_pkts = 2048;
 module_param(resend_pkts, uint, 0644);
 MODULE_PARM_DESC(resend_pkts,
-		 "Failover: unacknowledged packets a link keeps copies of to send again on another link when it goes down, 0-16384 (default 1024, 0: off; read when a link is added)");
+		 "Failover: unacknowledged packets a link keeps copies of to send again on another link when it goes down, 0-16384 (default 2048, 0: off; read when a link is added)");
 
 #define VCMP_RESEND_MAX		16384
 

@@ -275,15 +275,21 @@ else
 		done
 		echo "$best"
 	}
-	tcp_run() {	# tcp_run SECS [dscp]: goodput and gap lines in $_state/tcp.*
+	udp_rcvbuf_errors() {	# udp_rcvbuf_errors NS: UDP datagrams a full socket dropped
+		n "$1" awk '/^Udp:/ && n++ { print $6 }' /proc/net/snmp
+	}
+	tcp_run() {	# tcp_run SECS [DSCP [DST]]: goodput and gap lines in $_state/tcp.*
 		n "$b" vcmpflow tcp-recv --port 5301 --timeout 20 >"$_state/tcp.recv" &
 		wait_for 5 grep -q listening "$_state/tcp.recv"
-		n "$a" vcmpflow tcp-send --to 10.0.0.2:5301 --duration "$1" --timeout 20 \
+		n "$a" vcmpflow tcp-send --to "${3:-10.0.0.2}:5301" --duration "$1" --timeout 20 \
 			--dscp "${2:-0}" >"$_state/tcp.send" 2>&1 &
 	}
-	# Aggregation
+	# Aggregation: TCP on link 1 without the tunnel (what one link gives
+	# a TCP flow), through the tunnel pinned to link 1, and sprayed.
 	mp_class both 3 spray
 	mp_rule both 3 3 dscp 10
+	mp_class both 4 flow link 1 mandatory
+	mp_rule both 4 4 dscp 12
 	n "$a" "$VCMPCTL" link del vcmp0 2 3
 	n "$b" "$VCMPCTL" link del vcmp0 1 3
 	mp_rate both 1 "${MP_RATE}mbit" 10ms
@@ -291,31 +297,41 @@ else
 	# The least RTT is a 10 s window: let it forget the unshaped veths
 	# (a real path's delay does not jump like that).
 	sleep 11
+	declare -A agg_label=(
+		[plain]="TCP on link 1, no tunnel"
+		[single]="one TCP flow, tunnel, link 1 only"
+		[spray]="one TCP flow, tunnel, sprayed")
 	for r in $(seq "$ROUNDS"); do
-		for mode in single spray; do
-			[ "$mode" = single ] && dscp=0 || dscp=10
-			tcp_run "$SECS" "$dscp"
+		for mode in plain single spray; do
+			case $mode in
+			plain)	tcp_run "$SECS" 0 "${MP_WAN_NET[1]}.2" ;;
+			single)	tcp_run "$SECS" 12 ;;
+			spray)	tcp_run "$SECS" 10 ;;
+			esac
 			wait
 			g=$(flow_json "$_state/tcp.recv" goodput_mbit)
 			echo "${g:-0}" >>"$_state/agg-$mode"
 			echo "# aggregation round $r, $mode: ${g:-0} Mbit/s"
 		done
 	done
-	printf '%-44s %10s %8s %10s\n' "aggregation, 2 x $MP_RATE Mbit/s (10 and 30 ms)" \
-		"Mbit/s" "ratio" "vs single"
+	printf '%-44s %8s %7s %9s %9s\n' "aggregation, 2 x $MP_RATE Mbit/s (10 and 30 ms)" \
+		"Mbit/s" "ratio" "vs TCP" "vs tunnel"
+	g0=$(median <"$_state/agg-plain")
 	g1=$(median <"$_state/agg-single")
-	for mode in single spray; do
+	for mode in plain single spray; do
 		g=$(median <"$_state/agg-$mode")
-		printf '%-44s %10s %8s %10s\n' "one TCP flow, $mode" "$g" \
+		printf '%-44s %8s %7s %9s %9s\n' "${agg_label[$mode]}" "$g" \
 			"$(awk -v g="$g" -v r="$MP_RATE" 'BEGIN { printf "%.2f", g / r }')" \
+			"$(awk -v g="$g" -v s="$g0" 'BEGIN { printf "%.2f", s ? g / s : 0 }')" \
 			"$(awk -v g="$g" -v s="$g1" 'BEGIN { printf "%.2f", s ? g / s : 0 }')"
 	done
 	# What one link can carry at most: TCP payload per frame on the
 	# shaped WAN (the largest inner packet, the link's packet MTU, less
 	# 52 bytes of IP and TCP headers, over the 1514-byte outer frame).
 	mtu=$(mp_link_field a 1 '.packet_mtu')
-	echo "# (ratio: goodput / one link's rate; target for spray >= 1.85;" \
-		"vs single: goodput / the single-link flow's)"
+	echo "# (ratio: goodput / one link's shaped rate, outer bytes; vs TCP:" \
+		"goodput / TCP's on link 1 without the tunnel; vs tunnel: goodput /" \
+		"the tunnel's on link 1 alone; target for spray >= 1.85)"
 	awk -v m="$mtu" 'BEGIN { c = (m - 52) / 1514; printf "# (ceiling: a %d-byte inner MTU puts %.3f of a 1514-byte frame in TCP payload: ratio <= %.2f on two links)\n", m, c, 2 * c }'
 
 	# Failover gaps
@@ -336,12 +352,15 @@ else
 				--size 200 --dscp "$dscp" >/dev/null &
 			sleep 2
 			l=$(busiest)
+			c0="$(stat_of "$a" vcmp0 tx_resend) $(stat_of "$a" vcmp0 tx_resend_evict) $(stat_of "$b" vcmp0 rx_reseq_late) $(stat_of "$b" vcmp0 rx_drop_reseq_dup) $(udp_rcvbuf_errors "$b")"
 			mp_blackhole "$l"
 			wait
+			c1="$(stat_of "$a" vcmp0 tx_resend) $(stat_of "$a" vcmp0 tx_resend_evict) $(stat_of "$b" vcmp0 rx_reseq_late) $(stat_of "$b" vcmp0 rx_drop_reseq_dup) $(udp_rcvbuf_errors "$b")"
 			echo "$(flow_json "$_state/tcp.recv" max_gap_ms) $(flow_json "$_state/udp.recv" max_gap_ms) $(flow_json "$_state/udp.recv" lost)" \
 				>>"$_state/gap-$mode"
 			echo "# failover round $r, $mode (link $l dark): $(tail -n1 "$_state/gap-$mode")" \
 				"complete=$(flow_json "$_state/tcp.recv" complete)"
+			echo "$c0 $c1" | awk '{ printf "#   a: tx_resend %d, tx_resend_evict %d; b: rx_reseq_late %d, rx_drop_reseq_dup %d, UDP receive buffer errors %d\n", $6 - $1, $7 - $2, $8 - $3, $9 - $4, $10 - $5 }'
 		done
 	done
 	printf '%-24s %14s %14s %12s\n' "failover, link dark" "TCP gap ms" "UDP gap ms" "UDP lost"
