@@ -45,9 +45,12 @@ configure() {
 	vc sa add vcmp0 1 0x01000002 in key "$(vc genkey aes-gcm-128)"
 	vc sa add vcmp0 3 0x01000003 in key "$(vc genkey chacha20-poly1305)"
 	vc class set vcmp0 0 link 2 backup
-	vc class set vcmp0 1 name voice mode dup sla voice link 1 preferred
+	vc class set vcmp0 1 name voice mode dup sla voice link 1 preferred \
+		jitter-buffer 40
+	vc class set vcmp0 15 name bulk mode spray link 2 mandatory
 	vc rule add vcmp0 10 class 1 dscp 46 proto udp dport 5060-5061
 	vc rule add vcmp0 20 class 1 from 10.1.0.0/16 to 10.2.0.0/16
+	vc rule add vcmp0 30 class 15 proto tcp sport 1024-65535
 }
 
 # snapshot FILE: the device's configuration (peers, classes and rules)
@@ -82,6 +85,8 @@ test_cases() {
 		fail "some requests did not get their errno and extack message"
 	# The table deletes what it made: nothing is left.
 	expect_eq "peers after the table" "$(vc -j show vcmp0 | grep -o '"peer_count":[0-9]*')" '"peer_count":0'
+	expect_eq "classes and rules after the table" \
+		"$(vc showconf vcmp0 | grep -c -E '^\[(Class|Rule)\]' || true)" 0
 }
 
 test_random_root() {

@@ -62,6 +62,7 @@ static uint32_t seq = 1;
 static int dev_ifindex;
 static int wan_ifindex;
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static unsigned int cur_rep;	/* repetition of the case being built */
 
 static uint64_t rnd(void)
 {
@@ -358,6 +359,10 @@ static uint16_t resolve_family(void)
  *                     4 / 6 (an IPv4 / IPv6 address), or "flag" alone
  *   NAME{ ... }       a nest (NLA_F_NESTED set); NAME[ ... ] one without
  *   $DEV $WAN         in a value: the device's / the underlay's ifindex
+ *   @COUNT            first: as root, the request is sent COUNT times
+ *                     before the checked one, and each must succeed
+ *   $N                in a value: 1000 + the repetition, 1..COUNT, then
+ *                     COUNT + 1 for the checked request
  * NAME is a name of the current nest (see the tables) or a number.
  * Elements of arrays (allowed_ips, links) are named by their index.
  */
@@ -401,6 +406,36 @@ static const struct attr_name names_links[] = {
 	{ "*", 0, names_link }, { NULL, 0, NULL }
 };
 
+static const struct attr_name names_class_link[] = {
+	{ "id", VCMP_A_CLASS_LINK_ID, NULL }, { "role", VCMP_A_CLASS_LINK_ROLE, NULL },
+	{ NULL, 0, NULL }
+};
+
+static const struct attr_name names_class_links[] = {
+	{ "*", 0, names_class_link }, { NULL, 0, NULL }
+};
+
+static const struct attr_name names_class[] = {
+	{ "id", VCMP_A_CLASS_ID, NULL }, { "name", VCMP_A_CLASS_NAME, NULL },
+	{ "mode", VCMP_A_CLASS_MODE, NULL }, { "qoe", VCMP_A_CLASS_QOE, NULL },
+	{ "links", VCMP_A_CLASS_LINKS, names_class_links },
+	{ "tx_packets", VCMP_A_CLASS_TX_PACKETS, NULL },
+	{ "pad", VCMP_A_CLASS_PAD, NULL },
+	{ "jitter_ms", VCMP_A_CLASS_JITTER_MS, NULL }, { NULL, 0, NULL }
+};
+
+static const struct attr_name names_rule[] = {
+	{ "id", VCMP_A_RULE_ID, NULL }, { "class", VCMP_A_RULE_CLASS, NULL },
+	{ "family", VCMP_A_RULE_FAMILY, NULL }, { "dscp", VCMP_A_RULE_DSCP, NULL },
+	{ "proto", VCMP_A_RULE_PROTO, NULL }, { "src", VCMP_A_RULE_SRC, NULL },
+	{ "src_cidr", VCMP_A_RULE_SRC_CIDR, NULL }, { "dst", VCMP_A_RULE_DST, NULL },
+	{ "dst_cidr", VCMP_A_RULE_DST_CIDR, NULL },
+	{ "sport_min", VCMP_A_RULE_SPORT_MIN, NULL },
+	{ "sport_max", VCMP_A_RULE_SPORT_MAX, NULL },
+	{ "dport_min", VCMP_A_RULE_DPORT_MIN, NULL },
+	{ "dport_max", VCMP_A_RULE_DPORT_MAX, NULL }, { NULL, 0, NULL }
+};
+
 static const struct attr_name names_peer[] = {
 	{ "id", VCMP_A_PEER_ID, NULL }, { "segment", VCMP_A_PEER_SEGMENT, NULL },
 	{ "suite", VCMP_A_PEER_SUITE, NULL },
@@ -416,6 +451,7 @@ static const struct attr_name names_top[] = {
 	{ "port", VCMP_A_PORT, NULL }, { "peer_count", VCMP_A_PEER_COUNT, NULL },
 	{ "version", VCMP_A_VERSION, NULL }, { "peer", VCMP_A_PEER, names_peer },
 	{ "link", VCMP_A_LINK, names_link }, { "sa", VCMP_A_SA, names_sa },
+	{ "class", VCMP_A_CLASS, names_class }, { "rule", VCMP_A_RULE, names_rule },
 	{ NULL, 0, NULL }
 };
 
@@ -450,6 +486,8 @@ static unsigned long long value_of(const char *v)
 		return dev_ifindex;
 	if (!strcmp(v, "$WAN"))
 		return wan_ifindex;
+	if (!strcmp(v, "$N"))
+		return 1000 + cur_rep;
 	return strtoull(v, NULL, 0);
 }
 
@@ -516,6 +554,9 @@ static void build(struct msg *m, const char *spec)
 		char *eq;
 		int type;
 
+		if (tok[0] == '@')	/* the repetitions, see case_repeat() */
+			continue;
+
 		if (!strcmp(tok, "}") || !strcmp(tok, "]")) {
 			msg_nest_end(m);
 			if (sp > 0)
@@ -557,6 +598,24 @@ static void build(struct msg *m, const char *spec)
 #define KEY_GCM128 K16 "01020304"		/* 16-byte key + salt */
 #define KEY_GCM256 K16 K16 "01020304"
 #define D "ifindex=u32:$DEV "			/* names the device */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The class and rule commands, short. */
+#define CSET VCMP_CMD_CLASS_SET
+#define CDEL VCMP_CMD_CLASS_DEL
+#define CGET VCMP_CMD_CLASS_GET
+#define RNEW VCMP_CMD_RULE_NEW
+#define RDEL VCMP_CMD_RULE_DEL
+#define RGET VCMP_CMD_RULE_GET
+/*
+ * Rules filling the list up, besides the table's 100, 200 and 300 (a
+ * number, for "@COUNT"), and one less.
+ */
+#define RULES_FILL 61
+#define RULES_FILL_1 60
+_Static_assert(RULES_FILL == VCMP_RULES_MAX_COUNT - 3 &&
+	       RULES_FILL_1 == RULES_FILL - 1, "rules filling the list");
 
 struct tcase {
 	const char *name;
@@ -568,6 +627,13 @@ struct tcase {
 };
 
 #define DUMP (NLM_F_ROOT | NLM_F_MATCH)
+
+/* A command of the family: not a notification, not an unknown number. */
+static bool known_cmd(unsigned int cmd)
+{
+	return (cmd >= VCMP_CMD_DEV_GET && cmd <= VCMP_CMD_SA_DEL) ||
+	       (cmd >= VCMP_CMD_CLASS_SET && cmd <= VCMP_CMD_RULE_GET);
+}
 
 static const struct tcase cases[] = {
 	/* the device: missing, unknown, both, wrong, oversized names */
@@ -893,9 +959,210 @@ static const struct tcase cases[] = {
 	{ "sa-del: the SA went with its peer", VCMP_CMD_SA_DEL, 0,
 	  D "sa{ peer_id=u32:10 spi=u32:0x01000001 dir=u8:1 }", ENOENT,
 	  "no peer with this id" },
+
+	/*
+	 * Traffic classes and rules. Class 0 (the default) always exists;
+	 * link ids in a class apply to the links of that id of every peer,
+	 * so none need to exist.
+	 */
+	{ "class-set: no class", CSET, 0, D, EINVAL, "missing class" },
+	{ "class-set: no id", CSET, 0, D "class{ name=s:voice }", EINVAL,
+	  "missing class id" },
+	{ "class-set: id 16", CSET, 0, D "class{ id=u8:16 }", ERANGE,
+	  "integer out of range" },
+	{ "class-set: id of 4 bytes", CSET, 0, D "class{ id=u32:1 }", EINVAL,
+	  "invalid attribute length" },
+	{ "class-set: nest without NLA_F_NESTED", CSET, 0, D "class[ id=u8:1 ]",
+	  EINVAL, "NLA_F_NESTED is missing" },
+	{ "class-set: unknown class attribute", CSET, 0,
+	  D "class{ id=u8:1 40=u8:1 }", EINVAL, "Unknown attribute type" },
+	{ "class-set: mode 4", CSET, 0, D "class{ id=u8:1 mode=u8:4 }", ERANGE,
+	  "integer out of range" },
+	{ "class-set: qoe 4", CSET, 0, D "class{ id=u8:1 qoe=u8:4 }", ERANGE,
+	  "integer out of range" },
+	{ "class-set: jitter 201 ms", CSET, 0,
+	  D "class{ id=u8:1 jitter_ms=u16:201 }", ERANGE, "integer out of range" },
+	{ "class-set: jitter 65535 ms", CSET, 0,
+	  D "class{ id=u8:1 jitter_ms=u16:0xffff }", ERANGE,
+	  "integer out of range" },
+	{ "class-set: jitter of 1 byte", CSET, 0,
+	  D "class{ id=u8:1 jitter_ms=u8:20 }", EINVAL, "invalid attribute length" },
+	{ "class-set: name of 16 characters", CSET, 0,
+	  D "class{ id=u8:1 name=s:abcdefghijklmnop }", EINVAL,
+	  "policy validation" },
+	{ "class-set: name without NUL", CSET, 0,
+	  D "class{ id=u8:1 name=S:voice }", EINVAL, "policy validation" },
+	{ "class-set: reply-only tx packets", CSET, 0,
+	  D "class{ id=u8:1 tx_packets=u64:1 }", EINVAL, "only valid in replies" },
+	{ "class-set: link role 4", CSET, 0,
+	  D "class{ id=u8:1 links{ 1{ id=u8:1 role=u8:4 } } }", ERANGE,
+	  "integer out of range" },
+	{ "class-set: link without id", CSET, 0,
+	  D "class{ id=u8:1 links{ 1{ role=u8:1 } } }", EINVAL,
+	  "class link without id" },
+	{ "class-set: link without role", CSET, 0,
+	  D "class{ id=u8:1 links{ 1{ id=u8:1 } } }", EINVAL,
+	  "class link without role" },
+	{ "class-set: link id of 2 bytes", CSET, 0,
+	  D "class{ id=u8:1 links{ 1{ id=u16:1 role=u8:1 } } }", EINVAL,
+	  "invalid attribute length" },
+	{ "class-set: unknown class-link attribute", CSET, 0,
+	  D "class{ id=u8:1 links{ 1{ id=u8:1 role=u8:1 3=u8:0 } } }", EINVAL,
+	  "Unknown attribute type" },
+	{ "class-set: link id given twice", CSET, 0,
+	  D "class{ id=u8:5 links{ 1{ id=u8:1 role=u8:1 } 2{ id=u8:1 role=u8:3 } } }",
+	  EINVAL, "link id given twice in the class" },
+	{ "class-get: the refused class 5 was not made", CGET, 0,
+	  D "class{ id=u8:5 }", ENOENT, "no such class" },
+	{ "class-set: class 1 (voice, dup, 40 ms, two links)", CSET, 0,
+	  D "class{ id=u8:1 name=s:voice mode=u8:2 qoe=u8:0 jitter_ms=u16:40 "
+	  "links{ 1{ id=u8:1 role=u8:1 } 2{ id=u8:2 role=u8:3 } } }", 0, NULL },
+	{ "class-set: class 15, name of 15 characters, jitter 200 ms", CSET, 0,
+	  D "class{ id=u8:15 name=s:abcdefghijklmno mode=u8:3 jitter_ms=u16:200 }",
+	  0, NULL },
+	{ "class-set: class 1 again (changes it)", CSET, 0,
+	  D "class{ id=u8:1 qoe=u8:1 }", 0, NULL },
+	{ "class-set: the default class", CSET, 0, D "class{ id=u8:0 mode=u8:1 }",
+	  0, NULL },
+
+	{ "class-get: no class", CGET, 0, D, EINVAL, "missing class" },
+	{ "class-get: no id", CGET, 0, D "class{ name=s:voice }", EINVAL,
+	  "missing class id" },
+	{ "class-get: id 16", CGET, 0, D "class{ id=u8:16 }", ERANGE,
+	  "integer out of range" },
+	{ "class-get: unknown class 7", CGET, 0, D "class{ id=u8:7 }", ENOENT,
+	  "no such class" },
+	{ "class-get: class 1", CGET, 0, D "class{ id=u8:1 }", 0, NULL },
+	{ "class-get: the default class", CGET, 0, D "class{ id=u8:0 }", 0, NULL },
+	{ "class-get: dump", CGET, DUMP, D, 0, NULL },
+	{ "class-get: dump without device", CGET, DUMP, "", EINVAL,
+	  "missing device" },
+
+	{ "rule-new: no rule", RNEW, 0, D, EINVAL, "missing rule" },
+	{ "rule-new: no id", RNEW, 0, D "rule{ class=u8:1 }", EINVAL,
+	  "missing rule id" },
+	{ "rule-new: no class", RNEW, 0, D "rule{ id=u16:100 }", EINVAL,
+	  "missing rule class" },
+	{ "rule-new: id 0", RNEW, 0, D "rule{ id=u16:0 class=u8:1 }", ERANGE,
+	  "integer out of range" },
+	{ "rule-new: id of 4 bytes", RNEW, 0, D "rule{ id=u32:100 class=u8:1 }",
+	  EINVAL, "invalid attribute length" },
+	{ "rule-new: nest without NLA_F_NESTED", RNEW, 0,
+	  D "rule[ id=u16:100 class=u8:1 ]", EINVAL, "NLA_F_NESTED is missing" },
+	{ "rule-new: class 16", RNEW, 0, D "rule{ id=u16:100 class=u8:16 }",
+	  ERANGE, "integer out of range" },
+	{ "rule-new: unknown class 7", RNEW, 0, D "rule{ id=u16:100 class=u8:7 }",
+	  ENOENT, "no such class" },
+	{ "rule-new: unknown rule attribute", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 40=u8:1 }", EINVAL,
+	  "Unknown attribute type" },
+	{ "rule-new: dscp 64", RNEW, 0, D "rule{ id=u16:100 class=u8:1 dscp=u8:64 }",
+	  ERANGE, "integer out of range" },
+	{ "rule-new: family 3", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 family=u16:3 }", EAFNOSUPPORT,
+	  "address family must be AF_INET or AF_INET6" },
+	{ "rule-new: family 11", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 family=u16:11 }", ERANGE,
+	  "integer out of range" },
+	{ "rule-new: prefix without family", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 src=4:10.0.0.0 src_cidr=u8:8 }", EINVAL,
+	  "a prefix needs the rule's family" },
+	{ "rule-new: IPv6 prefix with family AF_INET", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 family=u16:2 dst=6:fd00:: }", EINVAL,
+	  "address length does not match the family" },
+	{ "rule-new: prefix of 3 bytes", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 family=u16:2 src=z:3 }", ERANGE,
+	  "binary attribute size out of range" },
+	{ "rule-new: prefix of 17 bytes", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 family=u16:10 dst=z:17 }", ERANGE,
+	  "binary attribute size out of range" },
+	{ "rule-new: /33 for IPv4", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 family=u16:2 dst=4:10.0.0.0 dst_cidr=u8:33 }",
+	  EINVAL, "prefix length too long for the family" },
+	{ "rule-new: /129", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 family=u16:10 dst=6:fd00:: dst_cidr=u8:129 }",
+	  ERANGE, "integer out of range" },
+	{ "rule-new: source ports 2000-1000", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 sport_min=u16:2000 sport_max=u16:1000 }",
+	  EINVAL, "port range maximum below its minimum" },
+	{ "rule-new: destination port maximum without minimum", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 dport_max=u16:80 }", EINVAL,
+	  "a port range needs its minimum" },
+	{ "rule-new: port of 4 bytes", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 dport_min=u32:80 }", EINVAL,
+	  "invalid attribute length" },
+	{ "rule-new: rule 100 (DSCP 46, UDP, ports 5060-5061)", RNEW, 0,
+	  D "rule{ id=u16:100 class=u8:1 dscp=u8:46 proto=u8:17 "
+	  "dport_min=u16:5060 dport_max=u16:5061 }", 0, NULL },
+	{ "rule-new: rule 200 (IPv4 prefixes)", RNEW, 0,
+	  D "rule{ id=u16:200 class=u8:1 family=u16:2 src=4:10.1.0.0 src_cidr=u8:16 "
+	  "dst=4:10.2.0.0 dst_cidr=u8:16 }", 0, NULL },
+	{ "rule-new: rule 300 (IPv6 prefix, source ports, class 15)", RNEW, 0,
+	  D "rule{ id=u16:300 class=u8:15 family=u16:10 dst=6:fd00:: dst_cidr=u8:8 "
+	  "sport_min=u16:1024 sport_max=u16:65535 }", 0, NULL },
+	{ "rule-new: rule 100 again", RNEW, 0, D "rule{ id=u16:100 class=u8:0 }",
+	  EEXIST, "a rule with this id exists" },
+	{ "rule-new: one rule more than the list holds", RNEW, 0,
+	  "@" STR(RULES_FILL) " " D "rule{ id=u16:$N class=u8:0 }", ENOSPC,
+	  "too many rules (at most " STR(VCMP_RULES_MAX_COUNT) ")" },
+
+	{ "rule-get: no rule", RGET, 0, D, EINVAL, "missing rule" },
+	{ "rule-get: no id", RGET, 0, D "rule{ class=u8:1 }", EINVAL,
+	  "missing rule id" },
+	{ "rule-get: id 0", RGET, 0, D "rule{ id=u16:0 }", ERANGE,
+	  "integer out of range" },
+	{ "rule-get: unknown rule", RGET, 0, D "rule{ id=u16:999 }", ENOENT,
+	  "no such rule" },
+	{ "rule-get: rule 100", RGET, 0, D "rule{ id=u16:100 }", 0, NULL },
+	{ "rule-get: dump", RGET, DUMP, D, 0, NULL },
+	{ "rule-get: dump of lo", RGET, DUMP, "ifindex=u32:1", EOPNOTSUPP,
+	  "not a vcmp device" },
+
+	{ "class-del: no class", CDEL, 0, D, EINVAL, "missing class" },
+	{ "class-del: no id", CDEL, 0, D "class{ name=s:voice }", EINVAL,
+	  "missing class id" },
+	{ "class-del: id 16", CDEL, 0, D "class{ id=u8:16 }", ERANGE,
+	  "integer out of range" },
+	{ "class-del: unknown class 7", CDEL, 0, D "class{ id=u8:7 }", ENOENT,
+	  "no such class" },
+	{ "class-del: the default class", CDEL, 0, D "class{ id=u8:0 }", EBUSY,
+	  "the default class cannot be deleted" },
+	{ "class-del: class 1, still used by rules", CDEL, 0, D "class{ id=u8:1 }",
+	  EBUSY, "rules still put packets in this class" },
+
+	{ "rule-del: no rule", RDEL, 0, D, EINVAL, "missing rule" },
+	{ "rule-del: no id", RDEL, 0, D "rule{ class=u8:1 }", EINVAL,
+	  "missing rule id" },
+	{ "rule-del: id 0", RDEL, 0, D "rule{ id=u16:0 }", ERANGE,
+	  "integer out of range" },
+	{ "rule-del: unknown rule", RDEL, 0, D "rule{ id=u16:999 }", ENOENT,
+	  "no such rule" },
+	{ "rule-del: unknown rule attribute", RDEL, 0,
+	  D "rule{ id=u16:100 40=u8:1 }", EINVAL, "Unknown attribute type" },
+	{ "rule-del: the rules filling the list", RDEL, 0,
+	  "@" STR(RULES_FILL_1) " " D "rule{ id=u16:$N }", 0, NULL },
+	{ "rule-del: rule 100", RDEL, 0, D "rule{ id=u16:100 }", 0, NULL },
+	{ "rule-del: rule 200", RDEL, 0, D "rule{ id=u16:200 }", 0, NULL },
+	{ "rule-get: rule 100 is gone", RGET, 0, D "rule{ id=u16:100 }", ENOENT,
+	  "no such rule" },
+	{ "class-del: class 1", CDEL, 0, D "class{ id=u8:1 }", 0, NULL },
+	{ "class-get: class 1 is gone", CGET, 0, D "class{ id=u8:1 }", ENOENT,
+	  "no such class" },
+	{ "class-del: class 15, still used by rule 300", CDEL, 0,
+	  D "class{ id=u8:15 }", EBUSY, "rules still put packets in this class" },
+	{ "rule-del: rule 300", RDEL, 0, D "rule{ id=u16:300 }", 0, NULL },
+	{ "class-del: class 15", CDEL, 0, D "class{ id=u8:15 }", 0, NULL },
+	{ "class-set: the default class back to flow", CSET, 0,
+	  D "class{ id=u8:0 mode=u8:0 }", 0, NULL },
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+/* The @COUNT of a request: how often it is sent before the checked one. */
+static unsigned int case_repeat(const struct tcase *c)
+{
+	return c->req[0] == '@' ? strtoul(c->req + 1, NULL, 0) : 0;
+}
 
 static void case_msg(struct msg *m, const struct tcase *c)
 {
@@ -915,12 +1182,12 @@ static int run_cases(bool unpriv)
 		const struct tcase *c = &cases[i];
 		int want = c->err;
 		const char *ext = c->ext;
+		unsigned int repeat = case_repeat(c);
 		bool ok;
 
 		if (unpriv) {
 			/* The permission check comes before anything else. */
-			want = (c->cmd >= VCMP_CMD_DEV_GET &&
-				c->cmd <= VCMP_CMD_SA_DEL &&
+			want = (known_cmd(c->cmd) &&
 				!(c->cmd == VCMP_CMD_DEV_GET && (c->flags & DUMP)))
 			       ? EPERM : EOPNOTSUPP;
 			if (c->flags == NLM_F_REPLACE)
@@ -928,7 +1195,22 @@ static int run_cases(bool unpriv)
 			else
 				ext = NULL;
 		}
+		/* As root, the repetitions before the checked request. */
+		for (cur_rep = 1; !unpriv && cur_rep <= repeat; cur_rep++) {
+			case_msg(&m, c);
+			if (m.overflow || msg_send(&m, &r) < 0 || r.err)
+				break;
+		}
+		if (!unpriv && cur_rep <= repeat) {
+			printf("not ok %u %s # repetition %u of %u: %s \"%s\"\n",
+			       i + 1, c->name, cur_rep, repeat,
+			       r.err ? strerrorname_np(r.err) : "no answer", r.ext);
+			failed++;
+			continue;
+		}
+		cur_rep = repeat + 1;
 		case_msg(&m, c);
+		cur_rep = 0;
 		if (m.overflow) {
 			printf("not ok %u %s # request does not fit\n", i + 1, c->name);
 			failed++;
@@ -946,7 +1228,7 @@ static int run_cases(bool unpriv)
 		 * permission first (EPERM), 6.2 and later the dump (EOPNOTSUPP).
 		 */
 		if (unpriv && want == EOPNOTSUPP && r.err == EPERM &&
-		    c->cmd >= VCMP_CMD_DEV_GET && c->cmd <= VCMP_CMD_SA_DEL)
+		    known_cmd(c->cmd))
 			ok = true;
 		/* Every refusal by the family explains itself. */
 		if (ok && want && want != EOPNOTSUPP && want != EPERM && !r.ext[0])
@@ -970,7 +1252,10 @@ static int run_cases(bool unpriv)
 
 static const int max_of_nest[] = { VCMP_A_MAX, VCMP_A_PEER_MAX,
 				   VCMP_A_LINK_MAX, VCMP_A_SA_MAX,
-				   VCMP_A_ALLOWED_IP_MAX };
+				   VCMP_A_ALLOWED_IP_MAX, VCMP_A_CLASS_MAX,
+				   VCMP_A_CLASS_LINK_MAX, VCMP_A_RULE_MAX };
+
+#define NNESTS (sizeof(max_of_nest) / sizeof(max_of_nest[0]))
 
 /* Random attributes, @depth levels of nests at most, @budget bytes. */
 static void random_attrs(struct msg *m, int depth, int level)
@@ -983,7 +1268,7 @@ static void random_attrs(struct msg *m, int depth, int level)
 		msg_put(m, VCMP_A_IFINDEX, &ifi, 4);
 	}
 	for (i = 0; i < n && m->len < BUF_SIZE - 512; i++) {
-		int max = max_of_nest[rndn(5)];
+		int max = max_of_nest[rndn(NNESTS)];
 		uint16_t type = rndn(10) ? 1 + rndn(max + 1) : rndn(0x10000);
 		unsigned char v[80];
 		unsigned int len;
@@ -1016,12 +1301,15 @@ static void random_attrs(struct msg *m, int depth, int level)
 			memcpy(v, &x, 4);
 		}
 		if (len == 2 && rndn(2)) {
-			uint16_t x = rndn(2) ? 2 : 10;
+			/* families, rule ids, ports, jitter delays */
+			static const uint16_t u16s[] = { 2, 10, 1, 100, 200, 201,
+							 5060, 0xffff };
+			uint16_t x = u16s[rndn(sizeof(u16s) / sizeof(u16s[0]))];
 
 			memcpy(v, &x, 2);
 		}
-		if (len == 1 && rndn(2))
-			v[0] = rndn(4);
+		if (len == 1 && rndn(2))	/* ids, modes, roles, DSCP */
+			v[0] = rndn(8) ? rndn(4) : (rndn(2) ? 15 + rndn(2) : 63 + rndn(2));
 		msg_put(m, type, v, len);
 	}
 }
@@ -1068,7 +1356,7 @@ static int run_random(unsigned long count, bool unpriv)
 {
 	static const int root_ok[] = {
 		0, EINVAL, ERANGE, ENOENT, EEXIST, ENODEV, EOPNOTSUPP, ENOSPC,
-		EMSGSIZE, EAFNOSUPPORT, E2BIG, EPERM,
+		EMSGSIZE, EAFNOSUPPORT, E2BIG, EPERM, EBUSY,
 	};
 	static const int unpriv_ok[] = { EPERM, EOPNOTSUPP, EINVAL };
 	unsigned long hist[NERR] = { 0 }, noext = 0, bad = 0, i;
@@ -1115,8 +1403,7 @@ static int run_random(unsigned long count, bool unpriv)
 		 * errnos the family gives.
 		 */
 		family_refusal = r.err && r.err != EPERM && r.err != EOPNOTSUPP &&
-				 g->cmd >= VCMP_CMD_DEV_GET &&
-				 g->cmd <= VCMP_CMD_SA_DEL && !g->reserved &&
+				 known_cmd(g->cmd) && !g->reserved &&
 				 r.err != ENOMEM && strcmp(r.ext, "(sendto)");
 		if (family_refusal && !r.ext[0]) {
 			/*
