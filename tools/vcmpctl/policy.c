@@ -28,12 +28,15 @@
 
 static int class_set_cmd(int argc, char **argv, const struct vcmpctl_opts *opts)
 {
+	/* Link roles as given, sent after the loop: a nest stays open. */
+	uint8_t lids[256], roles[256];
 	struct nlattr *nest, *links, *ln;
+	int i, v, ret, nlinks = 0;
+	bool links_given = false;
 	struct nl_msg *msg;
 	struct vnl nl;
 	uint8_t id, lid;
 	uint16_t ms;
-	int i, v, ret;
 
 	(void)opts;
 	if (argc < 2) {
@@ -49,7 +52,6 @@ static int class_set_cmd(int argc, char **argv, const struct vcmpctl_opts *opts)
 		goto fail_usage;
 	nest = nla_nest_start(msg, VCMP_A_CLASS);
 	nla_put_u8(msg, VCMP_A_CLASS_ID, id);
-	links = NULL;
 	for (i = 2; i < argc; i += 2) {
 		if (i + 1 >= argc) {
 			pr_err("missing value after \"%s\"", argv[i]);
@@ -82,26 +84,37 @@ static int class_set_cmd(int argc, char **argv, const struct vcmpctl_opts *opts)
 			v = parse_class_role(argv[i + 2]);
 			if (v < 0)
 				goto fail_usage;
-			if (!links)
-				links = nla_nest_start(msg, VCMP_A_CLASS_LINKS);
-			ln = nla_nest_start(msg, 0);
-			nla_put_u8(msg, VCMP_A_CLASS_LINK_ID, lid);
-			nla_put_u8(msg, VCMP_A_CLASS_LINK_ROLE, v);
-			nla_nest_end(msg, ln);
+			if (nlinks == (int)sizeof(lids)) {
+				pr_err("too many links");
+				goto fail_usage;
+			}
+			lids[nlinks] = lid;
+			roles[nlinks++] = v;
+			links_given = true;
 			i++;
 		} else if (!strcmp(argv[i], "links") &&
 			   !strcmp(argv[i + 1], "none")) {
 			/* Every link back to "available". */
-			if (!links)
-				links = nla_nest_start(msg, VCMP_A_CLASS_LINKS);
+			links_given = true;
 		} else {
 			pr_err("unknown class option \"%s\"", argv[i]);
 			goto fail_usage;
 		}
 	}
-	/* Kept when empty: "links none" makes every link available. */
-	if (links)
+	/*
+	 * After the other options, which would otherwise land in it. Kept
+	 * when empty: "links none" makes every link available.
+	 */
+	if (links_given) {
+		links = nla_nest_start(msg, VCMP_A_CLASS_LINKS);
+		for (i = 0; i < nlinks; i++) {
+			ln = nla_nest_start(msg, 0);
+			nla_put_u8(msg, VCMP_A_CLASS_LINK_ID, lids[i]);
+			nla_put_u8(msg, VCMP_A_CLASS_LINK_ROLE, roles[i]);
+			nla_nest_end(msg, ln);
+		}
 		nla_nest_end_keep_empty(msg, links);
+	}
 	nla_nest_end(msg, nest);
 	ret = family_exchange(&nl, msg, NULL, NULL);
 	vnl_close(&nl);
