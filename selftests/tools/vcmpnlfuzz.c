@@ -628,6 +628,17 @@ struct tcase {
 
 #define DUMP (NLM_F_ROOT | NLM_F_MATCH)
 
+static const char *const cmd_names[VCMP_CMD_MAX + 1] = {
+	[VCMP_CMD_DEV_GET] = "dev-get", [VCMP_CMD_PEER_NEW] = "peer-new",
+	[VCMP_CMD_PEER_SET] = "peer-set", [VCMP_CMD_PEER_DEL] = "peer-del",
+	[VCMP_CMD_PEER_GET] = "peer-get", [VCMP_CMD_LINK_NEW] = "link-new",
+	[VCMP_CMD_LINK_DEL] = "link-del", [VCMP_CMD_SA_NEW] = "sa-new",
+	[VCMP_CMD_SA_DEL] = "sa-del", [VCMP_CMD_CLASS_SET] = "class-set",
+	[VCMP_CMD_CLASS_DEL] = "class-del", [VCMP_CMD_CLASS_GET] = "class-get",
+	[VCMP_CMD_RULE_NEW] = "rule-new", [VCMP_CMD_RULE_DEL] = "rule-del",
+	[VCMP_CMD_RULE_GET] = "rule-get",
+};
+
 /* A command of the family: not a notification, not an unknown number. */
 static bool known_cmd(unsigned int cmd)
 {
@@ -1361,6 +1372,9 @@ static int run_random(unsigned long count, bool unpriv)
 	static const int unpriv_ok[] = { EPERM, EOPNOTSUPP, EINVAL };
 	unsigned long hist[NERR] = { 0 }, noext = 0, bad = 0, i;
 	unsigned long sent = 0, nocheck = 0;
+	/* Per known command: answered past the generic checks, accepted. */
+	unsigned long reached[VCMP_CMD_MAX + 1] = { 0 };
+	unsigned long accepted[VCMP_CMD_MAX + 1] = { 0 };
 	struct reply r;
 	struct msg m;
 	int e;
@@ -1388,6 +1402,10 @@ static int run_random(unsigned long count, bool unpriv)
 		sent++;
 		e = r.err < NERR ? r.err : NERR - 1;
 		hist[e]++;
+		if (known_cmd(g->cmd) && r.err != EOPNOTSUPP && r.err != EPERM) {
+			reached[g->cmd]++;
+			accepted[g->cmd] += !r.err;
+		}
 		for (k = 0; k < nok; k++)
 			allowed |= r.err == okset[k];
 		if (!allowed) {
@@ -1432,6 +1450,10 @@ static int run_random(unsigned long count, bool unpriv)
 		if (hist[e])
 			printf(" %s=%lu", e ? (strerrorname_np(e) ?: "?") : "OK",
 			       hist[e]);
+	printf("\n# by command (past the generic checks/accepted):");
+	for (e = 1; e <= VCMP_CMD_MAX; e++)
+		if (known_cmd(e))
+			printf(" %s=%lu/%lu", cmd_names[e], reached[e], accepted[e]);
 	printf("\n# unexpected errno: %lu, refusals without extack: %lu\n",
 	       bad, noext);
 	return bad || noext ? 1 : 0;
