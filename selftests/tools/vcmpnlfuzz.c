@@ -1372,7 +1372,7 @@ static int run_random(unsigned long count, bool unpriv)
 	static const int unpriv_ok[] = { EPERM, EOPNOTSUPP, EINVAL };
 	unsigned long hist[NERR] = { 0 }, noext = 0, bad = 0, i;
 	unsigned long sent = 0, nocheck = 0;
-	/* Per known command: answered past the generic checks, accepted. */
+	/* Per known command: answers but EPERM and EOPNOTSUPP, successes. */
 	unsigned long reached[VCMP_CMD_MAX + 1] = { 0 };
 	unsigned long accepted[VCMP_CMD_MAX + 1] = { 0 };
 	struct reply r;
@@ -1450,7 +1450,7 @@ static int run_random(unsigned long count, bool unpriv)
 		if (hist[e])
 			printf(" %s=%lu", e ? (strerrorname_np(e) ?: "?") : "OK",
 			       hist[e]);
-	printf("\n# by command (past the generic checks/accepted):");
+	printf("\n# by command (answers but EPERM and EOPNOTSUPP/accepted):");
 	for (e = 1; e <= VCMP_CMD_MAX; e++)
 		if (known_cmd(e))
 			printf(" %s=%lu/%lu", cmd_names[e], reached[e], accepted[e]);
