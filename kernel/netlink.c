@@ -2179,6 +2179,7 @@ static int vcmp_nl_parse_rule(const struct vcmp_policy *p, struct nlattr **tb,
 			      struct vcmp_rule *r,
 			      struct netlink_ext_ack *extack)
 {
+	const struct nlattr *stray = NULL;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -2201,6 +2202,16 @@ static int vcmp_nl_parse_rule(const struct vcmp_policy *p, struct nlattr **tb,
 	if (tb[VCMP_A_RULE_PROTO]) {
 		r->match |= VCMP_RULE_M_PROTO;
 		r->proto = nla_get_u8(tb[VCMP_A_RULE_PROTO]);
+	}
+	/* A prefix length alone would be ignored: refuse it. */
+	if (tb[VCMP_A_RULE_SRC_CIDR] && !tb[VCMP_A_RULE_SRC])
+		stray = tb[VCMP_A_RULE_SRC_CIDR];
+	else if (tb[VCMP_A_RULE_DST_CIDR] && !tb[VCMP_A_RULE_DST])
+		stray = tb[VCMP_A_RULE_DST_CIDR];
+	if (stray) {
+		VCMP_NL_ERR_ATTR(extack, stray,
+				 "a prefix length needs its address");
+		return -EINVAL;
 	}
 	if (tb[VCMP_A_RULE_SRC]) {
 		r->match |= VCMP_RULE_M_SRC;
