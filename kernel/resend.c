@@ -63,7 +63,7 @@ void vcmp_resend_free(struct vcmp_resend *rs)
 static bool vcmp_resend_acked(u64 acked, u32 link_seq)
 {
 	/* acked: bit 32 set once a report came, the highest seq below. */
-	return (acked >> 32) && (s32)((u32)acked - link_seq) >= 0;
+	return (acked >> 32) && vcmp_seq_before_eq(link_seq, (u32)acked);
 }
 
 /* Take the oldest copy out of @rs into @e. rs->lock held, rs->count > 0. */
