@@ -118,7 +118,7 @@ check: checkpatch unit host-check vm-check
 # DKMS builds the module twice more (about a minute per kernel on two
 # busy cores): not part of check, run it with make dkms-check.
 host-check:
-	selftests/host/run.sh completion docs dissector install
+	selftests/host/run.sh completion docs scripts dissector install
 
 dkms-check:
 	selftests/host/run.sh dkms

@@ -212,7 +212,7 @@ test_replay_tamper() {
 	# Re-inject the same datagram from the router: a replay.
 	before=$(stat_of "$b" vcmp0 rx_drop_replay)
 	sendhex "$r" "$ub" "$hex"
-	wait_for 2 test "$(stat_of "$b" vcmp0 rx_drop_replay)" -gt "$before" ||
+	wait_for 2 out_test -gt "$before" stat_of "$b" vcmp0 rx_drop_replay ||
 		fail "replay not counted"
 	# Flip one bit of the ciphertext: authentication must fail.
 	before=$(stat_of "$b" vcmp0 rx_drop_bad_icv)
@@ -220,12 +220,12 @@ test_replay_tamper() {
 	# a fresh sequence number so that the replay check does not stop it first
 	tampered=${tampered:0:8}7fffff00${tampered:16}
 	sendhex "$r" "$ub" "$tampered"
-	wait_for 2 test "$(stat_of "$b" vcmp0 rx_drop_bad_icv)" -gt "$before" ||
+	wait_for 2 out_test -gt "$before" stat_of "$b" vcmp0 rx_drop_bad_icv ||
 		fail "tampered packet not counted as bad ICV"
 	# Unknown SPI.
 	before=$(stat_of "$b" vcmp0 rx_drop_unknown_spi)
 	sendhex "$r" "$ub" "7f000001${hex:8}"
-	wait_for 2 test "$(stat_of "$b" vcmp0 rx_drop_unknown_spi)" -gt "$before" ||
+	wait_for 2 out_test -gt "$before" stat_of "$b" vcmp0 rx_drop_unknown_spi ||
 		fail "unknown SPI not counted"
 	crosses
 }

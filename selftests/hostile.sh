@@ -237,7 +237,7 @@ test_teardown() {
 	vcmp_loaded || skip "vcmp not loaded"
 	[ -f "$_state/reasm_mem_max" ] &&
 		cat "$_state/reasm_mem_max" >/sys/module/vcmp/parameters/reasm_mem_max
-	wait_for 10 test "$(cat /sys/module/vcmp/refcnt)" = 0 ||
+	wait_for 10 out_test = 0 cat /sys/module/vcmp/refcnt ||
 		fail "vcmp references left: $(cat /sys/module/vcmp/refcnt)"
 	vcmp_unload
 	! vcmp_loaded || fail "vcmp still loaded"

@@ -188,7 +188,10 @@ expect_match() {
 }
 
 # wait_for TIMEOUT_S CMD...: retry CMD every 0.1 s until it succeeds.
-# A debug kernel gets VCMP_DEBUG_SCALE (10) times as long.
+# A debug kernel gets VCMP_DEBUG_SCALE (10) times as long. CMD's words are
+# expanded once, by the caller: "wait_for 5 test "$(f)" = 1" tests f's
+# first output forever; write "wait_for 5 out_test = 1 f" (the host check
+# selftests/host/scripts.sh refuses the first form).
 wait_for() {
 	local t=$1 deadline
 
@@ -199,6 +202,15 @@ wait_for() {
 		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
 		sleep 0.1
 	done
+}
+
+# out_test OP VALUE CMD...: test(1) CMD's output OP VALUE, CMD run anew
+# on each call (for wait_for).
+out_test() {
+	local op=$1 want=$2 got
+	shift 2
+	got=$("$@") || return 1
+	test "$got" "$op" "$want"
 }
 
 # --- files for the host ---------------------------------------------------

@@ -135,7 +135,7 @@ in_flight() {
 stat_test() {	# stat_test NS NAME OP VALUE
 	local v
 	v=$(st "$1" "$2") || return 1
-	[ "$v" "$3" "$4" ]
+	test "$v" "$3" "$4"
 }
 
 # A gauge of held reassembly memory sampled just before the teardown.

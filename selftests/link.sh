@@ -94,7 +94,7 @@ test_port_held_elsewhere() {
 	setup_ns ns
 	ip netns exec "$ns" nc -d -u -l -p 2426 >/dev/null &
 	pid=$!	# ip netns exec execs nc: this is nc's pid
-	wait_for 10 test "$(udp_sockets "$ns" 2426)" -ge 1 || fail "nc did not bind"
+	wait_for 10 out_test -ge 1 udp_sockets "$ns" 2426 || fail "nc did not bind"
 	ip -n "$ns" link add vcmp0 type vcmp
 	if err=$(ip -n "$ns" link set vcmp0 up 2>&1); then
 		kill "$pid"
@@ -102,7 +102,7 @@ test_port_held_elsewhere() {
 	fi
 	kill "$pid"
 	wait "$pid" 2>/dev/null || true
-	wait_for 5 test "$(udp_sockets "$ns" 2426)" -eq 0 || fail "nc still bound"
+	wait_for 5 out_test -eq 0 udp_sockets "$ns" 2426 || fail "nc still bound"
 	expect_match "error" "$err" "Address already in use"
 	expect_match "state" "$(ip -n "$ns" link show vcmp0)" "state DOWN"
 	ip -n "$ns" link set vcmp0 up
@@ -156,7 +156,7 @@ test_rx_counters() {
 	printf 'abc' | n "$ns" nc -u -w0 127.0.0.1 2426
 	printf 'abcdefghijklmnopqrstuvwxyz' | n "$ns" nc -u -w0 127.0.0.1 2426
 	printf 'abcdefghijklmnopqrstuvwxyz' | n "$ns" nc -u -w0 ::1 2426
-	wait_for 2 test "$(stat_of "$ns" vcmp0 rx_drop_unknown_spi)" = 2 ||
+	wait_for 2 out_test = 2 stat_of "$ns" vcmp0 rx_drop_unknown_spi ||
 		fail "rx_drop_unknown_spi $(stat_of "$ns" vcmp0 rx_drop_unknown_spi), want 2"
 	expect_eq "rx_drop_short" "$(stat_of "$ns" vcmp0 rx_drop_short)" 1
 }

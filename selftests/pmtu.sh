@@ -377,8 +377,10 @@ stamp() {
 # monitor_start FILE: "vcmpctl -j monitor" at a, lines time-stamped into
 # FILE, subscribed when this returns (a dummy SA's sa-new was seen).
 monitor_start() {
+	local key
+	key=$("$VCMPCTL" genkey "$SUITE")
 	ip netns exec "$a" timeout 60 "$VCMPCTL" -j monitor 2>&1 | stamp >"$1" &
-	wait_for 10 monitor_poke "$("$VCMPCTL" genkey "$SUITE")" "$1" ||
+	wait_for 10 monitor_poke "$key" "$1" ||
 		fail "vcmpctl monitor did not start: $(cat "$1")"
 }
 

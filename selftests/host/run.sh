@@ -7,6 +7,7 @@
 #   completion  bash completion of vcmpctl (stubs, no kernel)
 #   docs        Documentation/*.rst parse cleanly; every module parameter
 #               and counter is documented
+#   scripts     shellcheck finds no error; no wait_for on a stale "$(...)"
 #   dissector   tools/wireshark/vcmp.lua on hand-made packets (tshark)
 #   install     make install DESTDIR=... against Debian's 6.12 headers
 #   dkms        dkms add/build/install against Debian's 6.1 and 6.12 headers
@@ -18,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 vm=$here/../vm
 cache=${VCMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vcmp}
 
-[ $# -gt 0 ] || set -- completion docs dissector install dkms
+[ $# -gt 0 ] || set -- completion docs scripts dissector install dkms
 "$vm/host-deps.sh" || { echo "host-check: cannot install host packages" >&2; exit 1; }
 
 headers() {	# headers SERIES: "KVER DIR" of Debian's headers for SERIES
@@ -36,6 +37,7 @@ for t in "$@"; do
 	case $t in
 	completion)	cmd=("$here/completion.sh") ;;
 	docs)		cmd=("$here/docs.sh") ;;
+	scripts)	cmd=("$here/scripts.sh") ;;
 	dissector)	cmd=("$here/dissector.sh") ;;
 	install)	read -r k6 h6 < <(headers 6.12) || { echo "not ok $i $t # no headers"; failed=$((failed + 1)); continue; }
 			cmd=("$here/install-check.sh" "$h6") ;;

@@ -13,7 +13,7 @@ pkgs=(
 	iproute2 iputils-ping iperf3 ethtool tcpdump	# tools run inside the VM
 	wireguard-tools procps psmisc netcat-openbsd jq
 	clang libclang-rt-14-dev			# host unit tests with sanitizers
-	tshark xxd dkms groff-base python3-docutils	# host checks (selftests/host)
+	tshark xxd dkms groff-base python3-docutils shellcheck # host checks (selftests/host)
 )
 
 missing=()
