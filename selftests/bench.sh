@@ -188,7 +188,7 @@ pmtud_time() {	# link 1 of peer 3 added now; ms until discovery is done
 	t0=$(date +%s%N)
 	n "$a" "$VCMPCTL" link add vcmp0 3 1 remote 203.0.113.30
 	for i in $(seq 200); do
-		n "$a" "$VCMPCTL" -j peer show vcmp0 3 | grep -q '"pmtud":"done"' && break
+		n "$a" "$VCMPCTL" -j peer show vcmp0 3 | has_match '"pmtud":"done"' && break
 		sleep 0.02
 	done
 	t1=$(date +%s%N)

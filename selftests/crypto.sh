@@ -75,7 +75,7 @@ test_selftest_reload() {
 		vcmp_unload
 		lines0=$(dmesg | wc -l)
 		vcmp_load_selftest
-		dmesg_since "$lines0" | grep -q 'vcmp: crypto selftest: pass' ||
+		dmesg_since "$lines0" | has_match 'vcmp: crypto selftest: pass' ||
 			fail "selftest did not pass on load $i"
 	done
 	vcmp_unload

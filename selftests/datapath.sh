@@ -125,7 +125,7 @@ crosses() {	# crosses SUITE UNDERLAY: traffic in both directions, both families
 
 # The overhead of each captured datagram: outer length minus inner length.
 test_suite() {	# test_suite SUITE UNDERLAY
-	local suite=$1 uf=$2 pcap=$_state/cap.pcap lens want s l
+	local suite=$1 uf=$2 pcap=$_state/cap.pcap lens=() i=0 want s l
 	sites "$suite" "$uf"
 	crosses
 	capture "$r" wan-b "$pcap"
@@ -146,7 +146,7 @@ test_suite() {	# test_suite SUITE UNDERLAY
 		grep -q " IP $ua\.2426 > $ub\.2426: UDP" "$_state/cap.txt" ||
 			fail "no IPv4 underlay packets: $(head -2 "$_state/cap.txt")"
 	fi
-	if grep -v "\.2426 > .*\.2426: UDP" "$_state/cap.txt" | grep -q .; then
+	if grep -v "\.2426 > .*\.2426: UDP" "$_state/cap.txt" | has_match .; then
 		fail "unexpected packets: $(grep -v '2426 > .*2426' "$_state/cap.txt" | head -3)"
 	fi
 	# Plaintext marker visible only in plain mode (the positive control).
@@ -161,13 +161,14 @@ test_suite() {	# test_suite SUITE UNDERLAY
 	local probe_len fb_len
 	probe_len=$(( $(overhead "$suite" "$uf" 0) - (uf == 6 ? 40 : 20) - 8 ))
 	fb_len=$(( $(overhead "$suite" "$uf" 16) - (uf == 6 ? 40 : 20) - 8 + 16 ))
-	lens=$(grep "$ua\.2426 > $ub\.2426" "$_state/cap.txt" |
+	# (no "| head": with pipefail, a writer killed by SIGPIPE fails it)
+	mapfile -t lens < <(grep "$ua\.2426 > $ub\.2426" "$_state/cap.txt" |
 		sed -n 's/.*UDP, length \([0-9]*\).*/\1/p' |
-		grep -vxE "$probe_len|$fb_len" | head -2)
+		grep -vxE "$probe_len|$fb_len")
 	for l in 47 48; do
 		want=$(( $(overhead "$suite" "$uf" $l) - (uf == 6 ? 40 : 20) - 8 + l ))
-		s=$(echo "$lens" | head -1)
-		lens=$(echo "$lens" | tail -n +2)
+		s=${lens[i]:-}
+		i=$((i + 1))
 		expect_eq "UDP payload for a $l-byte inner packet ($suite, IPv$uf underlay)" "$s" "$want"
 		echo "overhead $suite IPv$uf, inner $l bytes: $(overhead "$suite" "$uf" $l) bytes"
 	done
@@ -178,7 +179,7 @@ test_tcp() {
 	local out
 	sites aes-gcm-128 4
 	n "$b" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null
-	wait_for 5 n "$b" ss -Htln 'sport = :5201' | grep -q . || true
+	wait_for 5 tcp_listening "$b" 5201 || fail "iperf3 -s does not listen"
 	out=$(n "$a" iperf3 -c 10.0.0.2 -t 2 -f m 2>&1) || fail "iperf3: $out"
 	echo "$out" | grep -E 'receiver' | sed 's/^/iperf3: /'
 	expect_match "iperf3" "$out" "receiver"
@@ -246,6 +247,9 @@ rx_drops() {
 	n "$1" ethtool -S vcmp0 | awk '$1 ~ /^rx_drop_/ { s += $2 } END { print s + 0 }'
 }
 
+# pmtud_done: a's path MTU discovery is done (every link).
+pmtud_done() { n "$a" "$VCMPCTL" -j show | has_match '"pmtud":"done"'; }
+
 # Make-before-break rekey of both directions while TCP and a fast ping
 # run: the receiver installs the new inbound SA, the sender the new
 # outbound one (it switches at once), and the old ones go only after the
@@ -255,12 +259,12 @@ test_rekey() {
 	sites aes-gcm-128 4
 	# Path MTU probes that crossed while the SAs were being set up may
 	# have been dropped (unknown SPI): count from here.
-	wait_for 5 sh -c "ip netns exec $a $VCMPCTL -j show | grep -q '\"pmtud\":\"done\"'" || true
+	wait_for 5 pmtud_done || true
 	da=$(rx_drops "$a") db=$(rx_drops "$b")
 	k1=$("$VCMPCTL" genkey aes-gcm-128)
 	k2=$("$VCMPCTL" genkey aes-gcm-128)
 	n "$b" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null
-	wait_for 5 n "$b" ss -Htln 'sport = :5201' | grep -q . || true
+	wait_for 5 tcp_listening "$b" 5201 || fail "iperf3 -s does not listen"
 	n "$a" iperf3 -c 10.0.0.2 -t 4 -f m >"$_state/iperf.out" 2>&1 &
 	echo $! >"$_state/iperf.pid"
 	n "$a" ping -n -q -c 400 -i 0.01 -W 2 10.0.0.2 >"$_state/ping.out" 2>&1 &

@@ -101,7 +101,7 @@ test_option() {
 	expect_eq "after setconf" "$(n "$b" "$VCMPCTL" -j class show vcmp0 1 |
 		jq -r '.. | objects | select(.id == 1) | .jitter_buffer_ms')" 60
 	n "$b" "$VCMPCTL" class set vcmp0 1 jitter-buffer 0
-	if n "$b" "$VCMPCTL" class show vcmp0 1 | grep -q jitter-buffer; then
+	if n "$b" "$VCMPCTL" class show vcmp0 1 | has_match jitter-buffer; then
 		fail "jitter-buffer 0 still shown"
 	fi
 	expect_eq "off -j" "$(n "$b" "$VCMPCTL" -j class show vcmp0 1 |

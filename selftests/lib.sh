@@ -204,6 +204,16 @@ wait_for() {
 	done
 }
 
+# has_match ERE: standard input has a line matching the extended regular
+# expression ERE. Unlike "grep -q" it reads all of its input: grep -q
+# exits at the first match, the writer's next write then dies of SIGPIPE,
+# and pipefail makes that the pipeline's status (a match seen as none).
+has_match() { awk -v re="$1" '$0 ~ re { f = 1 } END { exit !f }'; }
+
+# tcp_listening NS PORT: a TCP socket listens on PORT in NS (for wait_for:
+# "iperf3 -s -D" returns before its child listens).
+tcp_listening() { [ -n "$(n "$1" ss -Htln "sport = :$2")" ]; }
+
 # out_test OP VALUE CMD...: test(1) CMD's output OP VALUE, CMD run anew
 # on each call (for wait_for).
 out_test() {
@@ -302,17 +312,18 @@ mp_shape() {
 	tc -n "$ns" qdisc replace dev "wan$link" root handle 1: "$@"
 }
 
-# mp_rate BOTH LINK RATE DELAY: shape LINK to RATE (e.g. 20mbit) with
-# one-way DELAY each way: netem delay with a tbf child.
+# mp_rate BOTH LINK RATE DELAY [LATENCY]: shape LINK to RATE (e.g. 20mbit)
+# with one-way DELAY each way: netem delay with a tbf child whose queue
+# holds LATENCY (default 200ms) at RATE.
 mp_rate() {
-	local side=$1 link=$2 rate=$3 delay=$4 s ns
+	local side=$1 link=$2 rate=$3 delay=$4 latency=${5:-200ms} s ns
 	for s in a b; do
 		[ "$side" = both ] || [ "$side" = "$s" ] || continue
 		ns=${!s}
 		tc -n "$ns" qdisc del dev "wan$link" root 2>/dev/null || true
 		tc -n "$ns" qdisc add dev "wan$link" root handle 1: netem delay "$delay" limit 10000
 		tc -n "$ns" qdisc add dev "wan$link" parent 1:1 handle 10: \
-			tbf rate "$rate" burst 15k latency 200ms
+			tbf rate "$rate" burst 15k latency "$latency"
 	done
 }
 
@@ -333,13 +344,13 @@ mp_wan_tx() {
 #   vcmpctl -j show DEV   peers[].links[]: state (init, up, degraded,
 #                         down), stats.srtt_us, stats.loss_rx_ppm/_tx_ppm
 # mp_have_steering / mp_have_monitor tell whether this vcmpctl has them.
-mp_have_steering() { "$VCMPCTL" help 2>&1 | grep -Eq 'class (add|set)'; }
+mp_have_steering() { "$VCMPCTL" help 2>&1 | has_match 'class (add|set)'; }
 # The verb that creates a class: "set" (VCMP_CMD_CLASS_SET) or "add".
 mp_class_verb() {
-	"$VCMPCTL" help 2>&1 | grep -q 'class set' && echo set || echo add
+	"$VCMPCTL" help 2>&1 | has_match 'class set' && echo set || echo add
 }
 mp_have_monitor() {
-	n "$a" "$VCMPCTL" -j show vcmp0 2>/dev/null | grep -q '"state"'
+	n "$a" "$VCMPCTL" -j show vcmp0 2>/dev/null | has_match '"state"'
 }
 
 # mp_class SITE CLASS MODE [ARGS...]: add a class at SITE ("a", "b", "both").

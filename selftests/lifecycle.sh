@@ -103,7 +103,7 @@ traffic_start() {
 	[ -n "${1:-}" ] && tc -n "$a" qdisc add dev wan0 root netem loss "$1"
 	ip netns exec "$b" iperf3 -s >/dev/null 2>&1 &
 	echo $! >"$_state/pids"
-	wait_for 5 bash -c "ip netns exec $b ss -Htln 'sport = :5201' | grep -q ." ||
+	wait_for 5 tcp_listening "$b" 5201 ||
 		fail "iperf3 server did not start"
 	ip netns exec "$a" iperf3 -c 10.0.0.2 -t 3600 -i 0 >"$_state/iperf.log" 2>&1 &
 	echo $! >>"$_state/pids"

@@ -36,8 +36,8 @@ test_explicit_port() {
 	ip -n "$ns" link set vcmp0 up
 	expect_eq "sockets on 4000" "$(udp_sockets "$ns" 4000)" 2
 	expect_eq "sockets on 2426" "$(udp_sockets "$ns" 2426)" 0
-	n "$ns" ss -Hulna "sport = :4000" | grep -q '0.0.0.0:4000' || fail "no IPv4 socket"
-	n "$ns" ss -Hulna "sport = :4000" | grep -q '\[::\]:4000' || fail "no IPv6 socket"
+	n "$ns" ss -Hulna "sport = :4000" | has_match '0\.0\.0\.0:4000' || fail "no IPv4 socket"
+	n "$ns" ss -Hulna "sport = :4000" | has_match '\[::\]:4000' || fail "no IPv6 socket"
 }
 
 test_bad_port() {

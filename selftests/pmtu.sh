@@ -155,7 +155,7 @@ endpoint() {	# endpoint ADDR: ADDR:2426 or [ADDR]:2426
 
 # link_set_mtu ID MTU: set the underlay MTU of a's link ID by hand.
 link_set_mtu() {
-	if "$VCMPCTL" link 2>&1 | grep -q 'link set'; then
+	if "$VCMPCTL" link 2>&1 | has_match 'link set'; then
 		n "$a" "$VCMPCTL" link set vcmp0 2 "$1" mtu "$2"
 		echo "link $1 mtu $2 set with \"vcmpctl link set\""
 	else

@@ -13,7 +13,7 @@ mapfile -t scripts < <(git ls-files '*.sh' .ci/run 2>/dev/null ||
 	find . -name '*.sh' -not -path './.git/*')
 
 echo "KTAP version 1"
-echo "1..2"
+echo "1..3"
 failed=0
 
 # 1: shellcheck, errors only (its warnings are style).
@@ -34,6 +34,17 @@ if [ -z "$bad" ]; then
 else
 	printf '%s\n' "$bad" | sed 's/^/# /'
 	echo "not ok 2 no wait_for with a command substituted once"
+	failed=1
+fi
+# 3: in the VM tests (set -o pipefail), no "| grep -q": it stops reading
+# at the first match, and a writer that then dies of SIGPIPE makes the
+# pipeline fail although it matched (lib.sh's has_match reads it all).
+bad=$(grep -n '[^|]| *grep -[a-zA-Z]*q' selftests/*.sh | grep -Ev '^[^:]+:[0-9]+:[[:space:]]*#')
+if [ -z "$bad" ]; then
+	echo "ok 3 no \"| grep -q\" in the VM tests"
+else
+	printf '%s\n' "$bad" | sed 's/^/# /'
+	echo "not ok 3 no \"| grep -q\" in the VM tests"
 	failed=1
 fi
 exit $failed
