@@ -208,7 +208,13 @@ wait_for() {
 # expression ERE. Unlike "grep -q" it reads all of its input: grep -q
 # exits at the first match, the writer's next write then dies of SIGPIPE,
 # and pipefail makes that the pipeline's status (a match seen as none).
-has_match() { awk -v re="$1" '$0 ~ re { f = 1 } END { exit !f }'; }
+# (grep -c counts every line; into a variable, not /dev/null, where GNU
+# grep stops at the first match too.)
+has_match() {
+	local c
+	c=$(grep -Ec -- "$1" || true)
+	[ "${c:-0}" -gt 0 ]
+}
 
 # tcp_listening NS PORT: a TCP socket listens on PORT in NS (for wait_for:
 # "iperf3 -s -D" returns before its child listens).

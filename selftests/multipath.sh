@@ -61,18 +61,20 @@ state_log() {
 # longest delivery gap is the failover time. Before that, the transfer at
 # full speed on healthy links changes no link state at a (no false down
 # from the ack timeout); after, the link went down once at a.
-# The links are WAN-like, MP_GAP_RATE (16 Mbit/s) with a 50 ms queue and
+# The links are WAN-like, MP_GAP_RATE (16 Mbit/s) with a 20 ms queue and
 # 2 ms each way: on unshaped veths one TCP flow takes all of the TCG
 # VM's CPU and the monitor's 20 ms timer runs late (measured: a link
 # declared down 200 ms after its black hole was in place, instead of
-# 65-120 ms when shaped; a 246 ms gap against a 300 ms bar).
+# 65-120 ms when shaped; a 246 ms gap against a 300 ms bar). A longer
+# queue makes the ack delay vary more, and the ack timeout follows (50
+# ms: timeout 115 ms instead of 80, a 291 ms gap on 6.1).
 tcp_blackhole() {
 	local secs active gap changes timeouts downs i resent
 	stop_jobs
 	mp_sites
 	need_monitor
 	for i in 1 2 3; do
-		mp_rate both "$i" "${MP_GAP_RATE:-16mbit}" 2ms 50ms
+		mp_rate both "$i" "${MP_GAP_RATE:-16mbit}" 2ms 20ms
 	done
 	secs=$(scale 10 6)
 	n "$b" vcmpflow tcp-recv --port 5001 --timeout 20 >"$_state/recv" &
