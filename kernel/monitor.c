@@ -236,6 +236,7 @@ static void vcmp_monitor_timer(struct timer_list *t)
 	u8 fb[VCMP_LINKMON_REPORT_LEN];
 	struct vcmp_linkmon *lm = &mon->lm;
 	struct vcmp_linkmon_report rep;
+	struct vcmp_qoe_metrics qm = {};
 	bool send_probe = false, send_fb = false, changed = false;
 	enum vcmp_link_state prev, state;
 	unsigned int act, timeout_ms;
@@ -275,6 +276,8 @@ static void vcmp_monitor_timer(struct timer_list *t)
 	}
 	changed = act & VCMP_LINKMON_CHANGED;
 	state = lm->state;
+	if (changed && state == VCMP_LINK_DEGRADED)
+		vcmp_linkmon_metrics(lm, now, &qm);	/* why, for the log */
 	if (changed || ++mon->ticks >= VCMP_MONITOR_VIEW_TICKS) {
 		mon->ticks = 0;
 		vcmp_monitor_view(link, now);
@@ -286,7 +289,16 @@ static void vcmp_monitor_timer(struct timer_list *t)
 		vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_STATE_CHANGE);
 		if (act & VCMP_LINKMON_ACK_TIMEOUT)
 			vcmp_stats_inc(vdev->stats, VCMP_STAT_MON_ACK_TIMEOUT);
-		if (state != VCMP_LINK_DOWN)
+		if (state == VCMP_LINK_DEGRADED)
+			net_info_ratelimited("%s: peer %u link %u degraded (was %s): latency %u ms, loss %u.%02u %%, jitter %u ms\n",
+					     vdev->dev->name, link->peer->id,
+					     link->id,
+					     vcmp_link_state_names[prev & 3],
+					     qm.latency_us / 1000,
+					     qm.loss_ppm / 10000,
+					     qm.loss_ppm / 100 % 100,
+					     qm.jitter_us / 1000);
+		else if (state != VCMP_LINK_DOWN)
 			net_info_ratelimited("%s: peer %u link %u %s (was %s)\n",
 					     vdev->dev->name, link->peer->id,
 					     link->id,
