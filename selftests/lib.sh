@@ -337,6 +337,18 @@ mp_rate() {
 # (the veths stay up: only missing packets tell), and undo it.
 mp_blackhole() { mp_shape both "$1" netem loss 100% limit 10000; }
 mp_restore() { mp_shape both "$1" netem limit 10000; }
+# mp_cut LINK: the same black hole, made at a only by one tc process, so
+# that both directions go dark within milliseconds (egress: netem loss,
+# ingress: a matchall drop). For good: no mp_restore. Load the modules
+# first (mp_cut_ready): their autoload takes 100s of ms under TCG.
+mp_cut_ready() { modprobe -a sch_netem sch_ingress cls_matchall act_gact; }
+mp_cut() {
+	tc -n "$a" -batch - <<-EOF
+		qdisc replace dev wan$1 root handle 1: netem loss 100% limit 10000
+		qdisc add dev wan$1 handle ffff: ingress
+		filter add dev wan$1 parent ffff: matchall action drop
+	EOF
+}
 
 # mp_wan_tx SITE LINK: packets sent by SITE's end of LINK so far.
 mp_wan_tx() {
