@@ -22,6 +22,17 @@ vcmp_load
 GAP_BAR=${MP_GAP_BAR_MS:-300}
 debug_kernel && GAP_BAR=$((GAP_BAR * ${VCMP_DEBUG_SCALE:-10}))
 
+# timing_fail MSG: fail, but on a debug kernel (KASAN & co., ~1.5 Mbit/s
+# of crypto) only say so: its timing says nothing about vcmp's, the tier
+# is there for the kernel's reports (selftests/vm/run.sh checks them).
+timing_fail() {
+	if debug_kernel; then
+		echo "# debug kernel, timing bar not enforced: $*"
+	else
+		fail "$@"
+	fi
+}
+
 # cases start vcmpflow in the background: end them with the case
 # (the trap keeps the case's exit status, and the ERR trap quiet)
 stop_jobs() {
@@ -116,7 +127,7 @@ tcp_blackhole() {
 	expect_eq "link $active state at a" "$(mp_link_state a "$active")" down
 	# What the black hole swallowed before the down went again.
 	[ "$(stat_of "$a" vcmp0 tx_resend)" -gt "$resent" ] ||
-		fail "nothing was sent again when link $active went down (tx_resend)"
+		timing_fail "nothing was sent again when link $active went down (tx_resend)"
 	[ "$(stat_of "$a" vcmp0 mon_ack_timeout)" -ge $((timeouts + 1)) ] ||
 		echo "# link $active went down by missed probe slots, not the ack timeout"
 	awk -v g="$gap" -v b="$GAP_BAR" 'BEGIN { exit !(g <= b) }' ||
@@ -226,7 +237,7 @@ spray_order() {
 	for i in 1 2; do
 		d=$(( $(mp_wan_tx a "$i") - t0[$i] ))
 		echo "# link $i: $d packets sent"
-		[ "$d" -ge $((count / 10)) ] || fail "link $i carried $d of $count: no spraying"
+		[ "$d" -ge $((count / 10)) ] || timing_fail "link $i carried $d of $count: no spraying"
 	done
 	n "$b" ethtool -S vcmp0 | grep -E 'reseq' | tr -s ' ' | sed 's/^/# b: /' || true
 	n "$b" "$VCMPCTL" -j show vcmp0 | jq -c '[.. | objects | select(has("reseq")) | .reseq][0]' |
@@ -238,7 +249,7 @@ spray_order() {
 	done
 	ooo=$(flow_json "$_state/spray" out_of_order)
 	echo "# out of order: $ooo, lost: $(flow_json "$_state/spray" lost) of $count"
-	expect_eq "packets out of order" "$ooo" 0
+	[ "$ooo" = 0 ] || timing_fail "packets out of order: got '$ooo', want '0'"
 }
 
 # Metrics: link 1 alone, netem 30 ms +- 5 ms and 2 % loss a -> b; vcmpctl
@@ -277,7 +288,7 @@ metrics() {
 		"(stream: $(flow_json "$_state/m" lost) lost of $(flow_json "$_state/m" sent))"
 	awk -v r="$rtt" -v t="$truth" -v tol="${MP_RTT_TOL:-0.10}" \
 		'BEGIN { d = r - t; if (d < 0) d = -d; exit !(t > 0 && d <= tol * t) }' ||
-		fail "RTT $rtt ms, truth $truth ms"
+		timing_fail "RTT $rtt ms, truth $truth ms"
 	awk -v l="$loss" -v tol="${MP_LOSS_TOL_PCT:-1}" \
 		'BEGIN { d = l - 2; if (d < 0) d = -d; exit !(l != "" && d <= tol) }' ||
 		fail "loss $loss %, truth 2 %"
