@@ -318,18 +318,17 @@ mp_shape() {
 	tc -n "$ns" qdisc replace dev "wan$link" root handle 1: "$@"
 }
 
-# mp_rate BOTH LINK RATE DELAY [LATENCY]: shape LINK to RATE (e.g. 20mbit)
-# with one-way DELAY each way: netem delay with a tbf child whose queue
-# holds LATENCY (default 200ms) at RATE.
+# mp_rate BOTH LINK RATE DELAY: shape LINK to RATE (e.g. 20mbit) with
+# one-way DELAY each way: netem delay with a tbf child.
 mp_rate() {
-	local side=$1 link=$2 rate=$3 delay=$4 latency=${5:-200ms} s ns
+	local side=$1 link=$2 rate=$3 delay=$4 s ns
 	for s in a b; do
 		[ "$side" = both ] || [ "$side" = "$s" ] || continue
 		ns=${!s}
 		tc -n "$ns" qdisc del dev "wan$link" root 2>/dev/null || true
 		tc -n "$ns" qdisc add dev "wan$link" root handle 1: netem delay "$delay" limit 10000
 		tc -n "$ns" qdisc add dev "wan$link" parent 1:1 handle 10: \
-			tbf rate "$rate" burst 15k latency "$latency"
+			tbf rate "$rate" burst 15k latency 200ms
 	done
 }
 

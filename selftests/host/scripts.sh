@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The project's shell scripts, on the host: shellcheck finds no error
-# (a parse it cannot make hides every other finding), and no wait_for
+# (a parse it cannot make hides every other finding), no wait_for
 # retries a command whose output was substituted once before the first
 # try ("wait_for 5 test "$(f)" = 1" never sees f change; lib.sh's
-# out_test runs f on every try). Prints KTAP.
+# out_test runs f on every try), and no VM test pipes into "grep -q"
+# (lib.sh's has_match instead). Prints KTAP.
 set -u
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$src" || exit 1
