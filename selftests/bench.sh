@@ -23,7 +23,6 @@ PATH=$PATH:$LIB_DIR/tools
 vcmp_load
 BENCH=${BENCH:-tunnels multipath}
 bench_part() { [[ " $BENCH " == *" $1 "* ]]; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 if bench_part tunnels; then
 setup_ns a b

@@ -129,6 +129,11 @@ scale() {
 	echo "$n"
 }
 
+# median: the median of the numbers on stdin, one per line (empty if none).
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # --- namespaces and devices ---------------------------------------------
 # setup_ns VAR...: create a fresh namespace per VAR, store its name in VAR.
 setup_ns() {
