@@ -234,6 +234,10 @@ out_test() {
 	test "$got" "$op" "$want"
 }
 
+# stat_test NS NAME OP VALUE: test(1) on vcmp0's counter NAME in NS, read
+# now (for wait_for: read again on each try); false if there is none.
+stat_test() { out_test "$3" "$4" stat_of "$1" vcmp0 "$2"; }
+
 # --- files for the host ---------------------------------------------------
 # export_file NAME FILE: hand FILE to the host as NAME, for checks that run
 # there (tshark on a capture). In the test VM it goes base64-encoded over

@@ -132,12 +132,6 @@ in_flight() {
 		fail "nothing reassembled at b"
 }
 
-stat_test() {	# stat_test NS NAME OP VALUE
-	local v
-	v=$(st "$1" "$2") || return 1
-	test "$v" "$3" "$4"
-}
-
 # A gauge of held reassembly memory sampled just before the teardown.
 sample_reasm() {
 	local m

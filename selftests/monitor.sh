@@ -91,9 +91,6 @@ within() {
 	[ "${d#-}" -le "$4" ] || fail "$1: $2 not within $4 of $3"
 }
 
-# stat_at_least NS NAME N: vcmp0's counter NAME in NS is at least N.
-stat_at_least() { [ "$(stat_of "$1" vcmp0 "$2")" -ge "$3" ]; }
-
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # set_param NAME VALUE: module parameter for links created after it;
@@ -299,7 +296,7 @@ test_malformed() {
 	f --type feedback --payload "02$(printf '0%.0s' $(seq 1 46))"	# version 2
 	f --type feedback --payload "0100000a000b$(printf '0%.0s' $(seq 1 36))"	# lost > pkts
 	f --type probe --count 3				# valid
-	wait_for 5 stat_at_least "$b" mon_probe_rx $((pr + 3)) ||
+	wait_for 5 stat_test "$b" mon_probe_rx -ge $((pr + 3)) ||
 		fail "valid forged probes not answered: $(n "$b" ethtool -S vcmp0 | grep mon_)"
 	expect_eq "bad link probes" "$(stat_of "$b" vcmp0 rx_drop_bad_link_probe)" $((bp + 4))
 	expect_eq "bad feedback" "$(stat_of "$b" vcmp0 rx_drop_bad_feedback)" $((bf + 3))

@@ -217,9 +217,6 @@ soft_end() {
 	fail "$(wc -l <"$f") check(s) failed: $(tr '\n' ';' <"$f")"
 }
 
-# stat_test NS COUNTER OP VALUE: test(1) on a counter read now (for
-# wait_for, which must read it again at every try).
-stat_test() { test "$(st "$1" "$2")" "$3" "$4"; }
 pfield_is() { [ "$(pfield "$1")" = "$2" ]; }	# pfield_is KEY VALUE
 
 # max_inner SUITE UNDERLAY MTU: the largest inner packet for an underlay

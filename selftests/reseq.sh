@@ -151,7 +151,7 @@ test_dups() {
 	recv_wait
 	show_b
 	expect_match "receiver" "$summary" "got 20, out_of_order 0, dups 0"
-	wait_for 5 stat_test rx_drop_reseq_dup -ge $((d0 + 22)) || true
+	wait_for 5 stat_test "$b" rx_drop_reseq_dup -ge $((d0 + 22)) || true
 	expect_eq "rx_drop_reseq_dup" "$(delta rx_drop_reseq_dup "$d0")" 22
 	expect_eq "vcmpctl reseq dups" "$(reseq_field dups)" 22
 }
@@ -265,9 +265,8 @@ test_mem_cap() {
 	[ "$max" -le "$cap" ] || fail "reseq_mem $max above reseq_mem_max $cap"
 	[ "$(delta rx_reseq_mem_flush "$f0")" -ge 2 ] || fail "rx_reseq_mem_flush moved less than twice"
 	expect_match "receiver" "$summary" "got 607, out_of_order 0, dups 0"
-	wait_for 5 stat_test reseq_mem -eq 0 || fail "reseq_mem $(st reseq_mem) after the flood"
+	wait_for 5 stat_test "$b" reseq_mem -eq 0 || fail "reseq_mem $(st reseq_mem) after the flood"
 }
-stat_test() { test "$(st "$1")" "$2" "$3"; }
 
 test_peer_del_waiting() {
 	local t0 g0 t g got
