@@ -149,10 +149,9 @@ static void vcmp_fec_tx_timer(struct timer_list *t)
 
 /*
  * Whether the peer's last loss report on @link covers fec_warmup_pkts of
- * its packets and no outage (linkmon.c: its loss is then ignored, 0):
- * until then its loss_ppm, 0 or from a few packets, says little. Bottom
- * halves disabled; takes the link monitor's lock, which is innermost
- * (monitor.h).
+ * its packets: until then its loss_ppm, 0 or from a few packets, says
+ * little. Bottom halves disabled; takes the link monitor's lock, which
+ * is innermost (monitor.h).
  */
 static bool vcmp_fec_tx_measured(struct vcmp_link *link)
 {
@@ -162,8 +161,7 @@ static bool vcmp_fec_tx_measured(struct vcmp_link *link)
 	bool measured;
 
 	spin_lock(&mon->lock);
-	measured = mon->lm.tx.fb_valid && mon->lm.tx.fb.win_pkts >= need &&
-		   !mon->lm.tx.outage;
+	measured = mon->lm.tx.fb_valid && mon->lm.tx.fb.win_pkts >= need;
 	spin_unlock(&mon->lock);
 	return measured;
 }

@@ -66,13 +66,7 @@
  * the send direction's loss from the peer's reports is forgotten, and a
  * receiver whose link is DOWN reports no loss window (0 of 0): the peer,
  * down too (a black hole in either direction stops the round trips both
- * sides measure), starts from a clean window as well. A peer that did
- * not go down (an idle one probes at the idle interval: the outage was
- * over before it missed three) reports a window that still holds what we
- * sent into the hole: the loss of a report whose window reaches back to
- * the number we had sent when the link left DOWN is ignored, for at most
- * two loss windows (a report's window ends at most reorder_pkts below the
- * highest number it names).
+ * sides measure), starts from a clean window as well.
  * An up link is DEGRADED while its QoE for the transactional class, the
  * most tolerant one, is critical (RTT / 2 > 80 ms, loss > 3 % in either
  * direction or jitter > 300 ms): it is then poor for every class. It is
@@ -699,17 +693,6 @@ void vcmp_linkmon_tx_data_sent(struct vcmp_linkmon *lm, u32 bytes,
 }
 
 /**
- * vcmp_linkmon_tx_seq() - the newest link sequence number sent so far
- * @lm: the link
- * @seq: it (call before vcmp_linkmon_tick(): an outage's end is marked
- *	with it)
- */
-void vcmp_linkmon_tx_seq(struct vcmp_linkmon *lm, u32 seq)
-{
-	lm->tx.sent_seq = seq;
-}
-
-/**
  * vcmp_linkmon_tx_probe_sent() - a PROBE was sent on the link
  * @lm: the link
  * @probe_id: what identifies its ack (the caller's choice, e.g. its
@@ -792,29 +775,6 @@ int vcmp_linkmon_tx_echo(struct vcmp_linkmon *lm, u32 echo_us, u64 now_ns)
 	return 0;
 }
 
-/*
- * Does @rep's loss window reach back into the last outage (see the top of
- * the file)? Its first number is at most reorder_pkts before
- * highest_seq - win_pkts + 1.
- */
-static bool tx_report_spans_outage(struct vcmp_linkmon *lm,
-				   const struct vcmp_linkmon_report *rep,
-				   u64 now_ns)
-{
-	struct vcmp_linkmon_tx *tx = &lm->tx;
-	u64 keep_ns = 2ULL * lm->cfg.loss_window_ms * NSEC_MS;
-	u32 first;
-
-	if (!tx->outage || !rep->win_pkts)
-		return false;
-	first = rep->highest_seq - rep->win_pkts + 1 - lm->cfg.reorder_pkts;
-	if ((s32)(first - tx->outage_seq) <= 0 && now_ns >= tx->outage_ns &&
-	    now_ns - tx->outage_ns < keep_ns)
-		return true;
-	tx->outage = false;
-	return false;
-}
-
 /**
  * vcmp_linkmon_tx_feedback() - a FEEDBACK report arrived
  * @lm: the link
@@ -839,8 +799,7 @@ int vcmp_linkmon_tx_feedback(struct vcmp_linkmon *lm,
 		tx_acked(tx, now_ns);
 	tx->fb = *rep;
 	tx->fb_valid = true;
-	tx->loss_ppm = tx_report_spans_outage(lm, rep, now_ns) ? 0 :
-		       loss_ppm(rep->win_pkts, rep->win_lost);
+	tx->loss_ppm = loss_ppm(rep->win_pkts, rep->win_lost);
 	decayed = tx->capacity_bps - tx->capacity_bps / 64;
 	tx->capacity_bps = rate > decayed ? rate : decayed;
 	return 0;
@@ -979,17 +938,12 @@ static void tx_slot_done(struct vcmp_linkmon *lm, bool good, u64 now_ns)
 		/* What was lost while down is not the link's quality. */
 		rx_forget(&lm->rx);
 		tx->loss_ppm = 0;
-		/* Not at the start: the peer counts from what it received. */
-		tx->outage = tx->been_up;
-		tx->outage_seq = tx->sent_seq;
-		tx->outage_ns = now_ns;
 		lm->state = VCMP_LINK_UP;
 	}
 	if (lm->state == VCMP_LINK_INIT)
 		lm->state = VCMP_LINK_UP;
 	if (lm->state == VCMP_LINK_DOWN)
 		return;
-	tx->been_up = true;
 	bad_qoe = tx_degraded(lm, now_ns);
 	tx->fine = bad_qoe ? 0 : inc_sat(tx->fine);
 	if (lm->state == VCMP_LINK_UP && bad_qoe)

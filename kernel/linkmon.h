@@ -285,13 +285,6 @@ struct vcmp_linkmon_rx {
  *	sent after an ack to the next ack
  * @advar4: its variation times 4, microseconds (as RFC 6298 for RTT)
  * @ack_timeouts: times the link went down for unacknowledged data
- * @sent_seq: the newest link sequence number sent (vcmp_linkmon_tx_seq())
- * @outage: the peer's reports may still count the losses of the last
- *	outage: it left DOWN at @outage_ns, @outage_seq the newest number
- *	sent by then
- * @outage_seq: see @outage
- * @outage_ns: see @outage
- * @been_up: the link was up once (leaving DOWN before is no outage)
  */
 struct vcmp_linkmon_tx {
 	bool have_rtt;
@@ -332,11 +325,6 @@ struct vcmp_linkmon_tx {
 	u64 ad8;
 	u64 advar4;
 	u64 ack_timeouts;
-	u32 sent_seq;
-	bool outage;
-	u32 outage_seq;
-	u64 outage_ns;
-	bool been_up;
 };
 
 /*
@@ -431,7 +419,6 @@ int vcmp_linkmon_report_unpack(struct vcmp_linkmon_report *rep,
 
 void vcmp_linkmon_tx_data_sent(struct vcmp_linkmon *lm, u32 bytes,
 			       u64 now_ns);
-void vcmp_linkmon_tx_seq(struct vcmp_linkmon *lm, u32 seq);
 void vcmp_linkmon_tx_probe_sent(struct vcmp_linkmon *lm, u32 probe_id,
 				u64 now_ns);
 int vcmp_linkmon_tx_probe_ack(struct vcmp_linkmon *lm, u32 probe_id,

@@ -263,7 +263,6 @@ static void vcmp_monitor_timer(struct timer_list *t)
 	if (peer_data > lm->tx.last_data_ns && peer_data <= now)
 		lm->tx.last_data_ns = peer_data;
 	timeout_ms = div_u64(vcmp_linkmon_ack_timeout_ns(lm), NSEC_PER_MSEC);
-	vcmp_linkmon_tx_seq(lm, (u32)atomic_read(&link->tx_seq));
 	act = vcmp_linkmon_tick(lm, now, &prev);
 	if (act & VCMP_LINKMON_SEND_PROBE) {
 		send_probe = true;

@@ -681,82 +681,6 @@ static void test_down_forgets_loss(void)
 	CHECK_EQ(lm.state, VCMP_LINK_UP);
 }
 
-/*
- * The peer did not go down (idle, it probes slowly): its reports after the
- * outage still count what we sent into the hole. Ignored while the window
- * reaches back to the number sent when the link left DOWN, for at most two
- * loss windows; counted again once the window moved past it.
- */
-static void test_outage_in_peer_window(void)
-{
-	struct vcmp_linkmon_report rep = { .win_pkts = 1000 };
-	struct vcmp_linkmon_cfg cfg;
-	u64 keep;
-	struct vcmp_linkmon_stats st;
-	enum vcmp_link_state prev;
-	u32 sent = 5000;
-	u64 back;
-	int i;
-
-	/* down before it was ever up (the peer not there yet): no outage */
-	state_start();
-	cfg = lm.cfg;
-	vcmp_linkmon_init(&lm, &cfg, 0);
-	lm.tx.slot_end_ns = now;
-	for (i = 0; i < 4; i++)
-		slot(false, &prev);
-	CHECK_EQ(lm.state, VCMP_LINK_DOWN);
-	for (i = 0; i < 6; i++)
-		slot(true, &prev);
-	CHECK_EQ(lm.state, VCMP_LINK_UP);
-	CHECK(!lm.tx.outage);
-
-	state_start();
-	keep = 2ULL * lm.cfg.loss_window_ms * MS;
-	vcmp_linkmon_tx_seq(&lm, sent);
-	for (i = 0; i < 4; i++)
-		slot(false, &prev);
-	CHECK_EQ(lm.state, VCMP_LINK_DOWN);
-	sent += 100;	/* into the hole, and probes while down */
-	vcmp_linkmon_tx_seq(&lm, sent);
-	for (i = 0; i < 6; i++)
-		slot(true, &prev);
-	CHECK_EQ(lm.state, VCMP_LINK_UP);
-	CHECK(lm.tx.outage);
-	CHECK_EQ(lm.tx.outage_seq, 5100);
-	back = lm.tx.outage_ns;
-
-	/* the hole's 100 in a window of 1000 up to 5300: 10 %, ignored */
-	rep.highest_seq = 5300;
-	rep.win_lost = 100;
-	rep.received = 10000;
-	CHECK_EQ(vcmp_linkmon_tx_feedback(&lm, &rep, now), 0);
-	vcmp_linkmon_stats(&lm, now, &st);
-	CHECK_EQ(st.loss_tx_ppm, 0);
-	CHECK_EQ(lm.state, VCMP_LINK_UP);
-	for (i = 0; i < 6; i++)
-		slot(true, &prev);
-	CHECK_EQ(lm.state, VCMP_LINK_UP);
-	/* a window starting just past it (reorder_pkts of margin) counts */
-	rep.highest_seq = 5100 + lm.cfg.reorder_pkts + 1000;
-	rep.win_lost = 50;
-	rep.received = 11000;
-	vcmp_linkmon_tx_feedback(&lm, &rep, now);
-	vcmp_linkmon_stats(&lm, now, &st);
-	CHECK_EQ(st.loss_tx_ppm, 50000);
-	CHECK(!lm.tx.outage);
-
-	/* again, but the window never moves past: counted after 2 windows */
-	lm.tx.outage = true;
-	rep.highest_seq = 5300;
-	rep.win_lost = 100;
-	vcmp_linkmon_tx_feedback(&lm, &rep, back + keep - 1);
-	CHECK_EQ(lm.tx.loss_ppm, 0);
-	vcmp_linkmon_tx_feedback(&lm, &rep, back + keep);
-	CHECK_EQ(lm.tx.loss_ppm, 100000);
-	CHECK(!lm.tx.outage);
-}
-
 static void test_idle_rate(void)
 {
 	enum vcmp_link_state prev;
@@ -1046,7 +970,6 @@ int main(void)
 	unit_run("ack_timeout", test_ack_timeout);
 	unit_run("ack_timeout_pause", test_ack_timeout_pause);
 	unit_run("down_forgets_loss", test_down_forgets_loss);
-	unit_run("outage_in_peer_window", test_outage_in_peer_window);
 	unit_run("idle_rate", test_idle_rate);
 	unit_run("qoe_boundaries", test_qoe_boundaries);
 	unit_run("degraded", test_degraded);
