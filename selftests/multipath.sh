@@ -59,13 +59,15 @@ busiest_link() {
 
 # kmsg_mark WORD: a line "vcmp-test: WORD" in the kernel log.
 kmsg_mark() { echo "vcmp-test: $1" >/dev/kmsg 2>/dev/null || true; }
-# state_log WORD: the kernel's link state lines after the mark WORD, with
-# their time after it in ms (the kernel log's clock).
+# state_log WORD: the kernel's link state lines after the last mark WORD
+# (a case run twice in one boot marks twice), with their time after it in
+# ms (the kernel log's clock).
 state_log() {
 	dmesg 2>/dev/null | awk -v m="vcmp-test: $1" -F'[][]' '
-		$3 == " " m { t0 = $2; next }
+		$3 == " " m { t0 = $2; out = ""; next }
 		t0 != "" && /peer [0-9]+ link [0-9]+ [a-z]+ \(was/ {
-			printf "+%d ms:%s\n", ($2 - t0) * 1000, $3 }' || true
+			out = out sprintf("+%d ms:%s\n", ($2 - t0) * 1000, $3) }
+		END { printf "%s", out }' || true
 }
 
 # A TCP transfer whose link becomes a black hole mid-way completes; its

@@ -230,6 +230,17 @@ if [ "$keep" = 1 ]; then
 	done
 	say "VM logs kept in $logdir"
 fi
+# A failed run's logs also go where the next run does not overwrite
+# them (a rare crash is otherwise gone by the time anyone looks); the
+# newest 20 are kept.
+if [ "$failed" -ne 0 ]; then
+	failed_dir=$logdir/failed/$(date -u +%Y%m%dT%H%M%SZ)-$$
+	mkdir -p "$failed_dir" &&
+		cp -r "$work"/*.results "$work"/*.console "$failed_dir/" 2>/dev/null
+	find "$logdir/failed" -mindepth 1 -maxdepth 1 -type d | sort | head -n -20 |
+		xargs -r rm -rf
+	say "logs of this failed run kept in $failed_dir"
+fi
 say "$skipped skipped"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
