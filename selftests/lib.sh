@@ -55,7 +55,7 @@ skip() {	# skip REASON: skip the current case
 # VCMP_CASES: an extended regular expression; cases whose description
 # does not match it are skipped (e.g. a slow debug-kernel rerun of one).
 run_case() {
-	local desc=$1 log rc
+	local desc=$1 log rc t0
 	shift
 	_cases=$((_cases + 1))
 	if [ -n "${VCMP_CASES:-}" ] && ! [[ $desc =~ $VCMP_CASES ]]; then
@@ -63,6 +63,7 @@ run_case() {
 		return
 	fi
 	log=$_state/case.log
+	t0=$SECONDS
 	(
 		set -eE -o pipefail
 		trap 'echo "command failed (line $LINENO): $BASH_COMMAND" >&2' ERR
@@ -71,6 +72,7 @@ run_case() {
 	rc=$?
 	cleanup_all
 	sed 's/^/# /' "$log"
+	echo "# case $_cases took $((SECONDS - t0)) s"
 	case $rc in
 	0)	echo "ok $_cases $desc" ;;
 	4)	echo "ok $_cases $desc # SKIP" ;;

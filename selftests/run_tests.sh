@@ -21,7 +21,7 @@ if [ $# -eq 0 ]; then
 		p { more = sub(/\\$/, ""); print; if (!more) exit }' Makefile)
 fi
 
-bad_dmesg='BUG:|WARNING:|Oops|KFENCE:|UBSAN:|KASAN:|refcount_t:|list_add corruption|list_del corruption|kmemleak:.*new suspected|INFO: task .* blocked|possible recursive locking|suspicious RCU usage|circular locking|ref_tracker:|unregister_netdevice: waiting'
+bad_dmesg='BUG:|BUG [[:alnum:]_-]+ \(|WARNING:|Oops|KFENCE:|UBSAN:|KASAN:|refcount_t:|list_add corruption|list_del corruption|kmemleak:.*new suspected|INFO: task .* blocked|possible recursive locking|suspicious RCU usage|circular locking|ref_tracker:|unregister_netdevice: waiting'
 allowed_taint=$((4096 | 8192))	# O (out-of-tree module), E (unsigned module)
 
 taint() { cat /proc/sys/kernel/tainted; }

@@ -21,6 +21,8 @@
 #   VCMP_CACHE  cache directory, default ~/.cache/vcmp
 #   VM_TIMEOUT  seconds before a VM is killed, default 2700 (debug: 14400)
 #   QEMU_APPEND extra kernel command line
+#   VM_MEMCHECK 0: boot Debian's kernels without slub_debug=FZPU and
+#             KFENCE sampling (default 1; the debug kernel has KASAN)
 #   VM_ENV    VAR=VALUE ... exported to the tests in the VM (make stress)
 #   LINT_ONLY   1: stop after the W=1 + sparse module builds
 set -uo pipefail
@@ -88,6 +90,16 @@ boot() {
 		append+=" panic_on_warn=1 kmemleak=on loglevel=5 tsc=reliable"
 		append+=" vcmptest.debug=1"
 		mem=2G tmo=${timeout_s:-14400}
+	elif [ "${VM_MEMCHECK:-1}" = 1 ]; then
+		# Debian's kernels check memory too, at little cost under TCG:
+		# SLUB red zones, poisoning and sanity checks with the last
+		# allocation and free of each object recorded, on every cache
+		# (an overwrite is reported, with both stacks, at the next
+		# check of the object), and where built in KFENCE, which
+		# places one allocation in 10 ms between guard pages.
+		append+=" slub_debug=FZPU"
+		grep -q '^CONFIG_KFENCE=y' "$cache/kernels/$kver/root/boot/config-$kver" &&
+			append+=" kfence.sample_interval=10"
 	fi
 	append+=" vcmptest.mode=$vmmode vcmptest.tests=${vmtests// /,} ${QEMU_APPEND:-}"
 	[ -n "${VM_ENV:-}" ] && append+=" vcmptest.env=${VM_ENV// /,}"
@@ -169,7 +181,7 @@ done
 # What a kernel prints when it found a problem: oopses and warnings,
 # KASAN, UBSAN, KFENCE, lockdep (its reports start with "WARNING:" or
 # "BUG:"), kmemleak, reference count and netdev reference leaks.
-console_bad='BUG:|WARNING:|Oops|KFENCE:|KASAN:|UBSAN:|Kernel panic|refcount_t:'
+console_bad='BUG:|BUG [[:alnum:]_-]+ \(|WARNING:|Oops|KFENCE:|KASAN:|UBSAN:|Kernel panic|refcount_t:'
 console_bad+='|possible circular locking|suspicious RCU usage|unreferenced object'
 console_bad+='|kmemleak: .*suspected|ref_tracker:|unregister_netdevice: waiting'
 
