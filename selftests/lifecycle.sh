@@ -46,12 +46,37 @@ st() { stat_of "$1" vcmp0 "$2"; }
 # slab_kb: kB in slab objects in use (active objects x size, all caches;
 # less noisy than SUnreclaim, which counts partly used slab pages).
 slab_kb() { awk 'NR > 2 { s += $2 * $4 } END { print int(s / 1024) }' /proc/slabinfo; }
-# settle: what was freed is freed: caches dropped, dead namespaces (their
-# cleanup runs from a workqueue, slowly under TCG) gone. Prints the lowest
-# reading once five readings a second apart brought nothing lower (30 s
-# at most).
+# slab_save FILE: objects in use and their bytes per cache, into FILE.
+slab_save() { awk 'NR > 2 { print $1, $2, $2 * $4 }' /proc/slabinfo >"$1"; }
+# slab_growth BEFORE: the caches that grew most since slab_save BEFORE
+# (what to look at when a case fails on growth), and how many network
+# namespaces exist (a namespace nothing frees shows here first).
+slab_growth() {
+	slab_save "$1.now"
+	awk 'NR == FNR { o[$1] = $2; b[$1] = $3; next }
+		{ d = $3 - b[$1]; if (d > 0) printf "%d %s %d\n", d / 1024, $1, $2 - o[$1] }' \
+		"$1" "$1.now" |
+		sort -rn | head -8 | awk '{ printf "  %s: +%d kB, +%d objects\n", $2, $1, $3 }'
+	awk '$1 == "net_namespace" { print "  network namespaces in use: " $2 }' /proc/slabinfo
+}
+# netns_objs: network namespaces in the slab, dying ones included.
+netns_objs() { awk '$1 == "net_namespace" { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo; }
+# settle [NETNS]: what was freed is freed: caches dropped, dead namespaces
+# (their cleanup runs from a workqueue, slowly under TCG: after 100
+# rounds a backlog of them took minutes to go) gone. With NETNS (an
+# earlier netns_objs), first waits up to NS_SETTLE_S (300) s for the
+# namespaces to be back to that many; one that never goes is a leak, and
+# the growth check that follows fails on it. Prints the lowest reading
+# once five readings a second apart brought nothing lower (30 s at most).
 settle() {
 	local v low i still=0
+	if [ -n "${1:-}" ]; then
+		for i in $(seq 1 "${NS_SETTLE_S:-300}"); do
+			[ "$(netns_objs)" -gt "$1" ] || break
+			sleep 1
+		done
+		[ "$i" -le 1 ] || echo "namespaces back to $1 after ${i} s ($(netns_objs) now)" >&2
+	fi
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	low=$(slab_kb)
@@ -193,21 +218,24 @@ round() {
 }
 
 lifecycle() {
-	local kind=$1 i s0 s1 held=0 grew
+	local kind=$1 i s0 s1 ns0 held=0 grew
 	vcmp_load
 	# A first round warms the caches up (namespaces, crypto tfms).
 	round "$kind"
 	held=0
 	rmmod_and_back
 	s0=$(settle)
+	ns0=$(netns_objs)
+	slab_save "$_state/slab0"
 	for i in $(seq 1 "$ROUNDS"); do
 		round "$kind"
 	done
 	rmmod_and_back
-	s1=$(settle)
+	s1=$(settle "$ns0")
 	grew=$((s1 - s0))
 	echo "$ROUNDS rounds of $kind under iperf3 + DF fragments (5% loss): reassembly memory held at $held of $ROUNDS teardowns; slab in use $s0 -> $s1 kB ($grew kB)"
 	sed 's/^/  /' "$_state/rounds.log" | tail -3
+	slab_growth "$_state/slab0"
 	[ "$grew" -le $((SLAB_SLACK_KB + SLAB_ROUND_KB * ROUNDS)) ] ||
 		fail "slab in use grew by $grew kB in $ROUNDS rounds"
 	[ "$held" -gt 0 ] || echo "note: reasm_mem was 0 at every teardown"
@@ -228,9 +256,11 @@ tcp_moves() { [ "$(acked)" -gt "$1" ]; }
 ping_ok() { n "$a" ping -n -c 1 -W 1 10.0.0.2 >/dev/null; }
 
 test_churn() {
-	local s0 s1 ok0 out acked0 acked1
+	local s0 s1 ns0 ok0 out acked0 acked1
 	vcmp_load
 	s0=$(settle)
+	ns0=$(netns_objs)
+	slab_save "$_state/slab0"
 	sites
 	traffic_start
 	in_flight
@@ -255,8 +285,9 @@ test_churn() {
 	echo "$CHURN rounds of peer/link/SA churn ($((CHURN * 9)) requests) under iperf3 + DF fragments: traffic recovered (iperf3 bytes_acked $acked0 -> $acked1); a: tx_drop_no_sa $(st "$a" tx_drop_no_sa), tx_drop_no_link $(st "$a" tx_drop_no_link); b: rx_drop_unknown_spi $(st "$b" rx_drop_unknown_spi), rx_reasm_ok $(st "$b" rx_reasm_ok)"
 	cleanup_all
 	rmmod_and_back
-	s1=$(settle)
+	s1=$(settle "$ns0")
 	echo "slab in use $s0 -> $s1 kB ($((s1 - s0)) kB)"
+	slab_growth "$_state/slab0"
 	[ $((s1 - s0)) -le $((SLAB_SLACK_KB + CHURN / 4)) ] ||
 		fail "slab in use grew by $((s1 - s0)) kB in $CHURN churn rounds"
 }
