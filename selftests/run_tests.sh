@@ -41,6 +41,11 @@ kmemleak_scan() {
 
 echo "KTAP version 1"
 echo "# vcmp selftests on $(uname -r), $(cut -d' ' -f1 /proc/uptime) s after boot"
+# The memory checks this kernel runs with (selftests/vm/run.sh, VM_MEMCHECK).
+redzones=$(grep -l '^1' /sys/kernel/slab/*/red_zone 2>/dev/null | awk -F/ '{ printf "%s ", $5 }')
+kfence=$(cat /sys/module/kfence/parameters/sample_interval 2>/dev/null) &&
+	kfence="sample interval $kfence ms" || kfence="not built in"
+echo "# slab red zones on: ${redzones:-none}; KFENCE: $kfence"
 plan=$#
 [ -n "$kmemleak" ] && plan=$((plan + 1))
 echo "1..$plan"

@@ -100,7 +100,10 @@ boot() {
 		# made make check 40-60 % slower. Where built in, KFENCE
 		# places one allocation in 10 ms, of any cache, between guard
 		# pages.
-		append+=" slub_debug=FZPU,kmalloc-1k"
+		# slab_nomerge: each cache counts its own objects only (a
+		# merged kmalloc-1k would hold others' objects too, and
+		# lifecycle.sh counts network namespaces in theirs).
+		append+=" slub_debug=FZPU,kmalloc-1k slab_nomerge"
 		grep -q '^CONFIG_KFENCE=y' "$cache/kernels/$kver/root/boot/config-$kver" &&
 			append+=" kfence.sample_interval=10"
 	fi
