@@ -292,10 +292,13 @@ test_backup() {
 	[ "$got" -ge 4 ] || fail "only $got of 5 replies over the backup link"
 	expect_eq "on the backup link" "$(count 3)" 5
 	expect_eq "tx_backup" "$(stat_of "$a" vcmp0 tx_backup)" $((before + 5))
-	# A link comes back: the backup is left.
+	# A link comes back: the backup is left once the link is up again
+	# (if its monitor called it down meanwhile, after the hysteresis).
 	ip -n "$a" link set wan2 up
 	ip -n "$b" link set wan2 up
 	sleep 0.2
+	wait_for 10 out_test = up mp_link_state a 2 ||
+		fail "link 2 not up 10 s after its device: $(mp_link_state a 2)"
 	capture_links 2 3
 	n "$a" ping -n -c 3 -i 0.1 -W 2 10.0.0.2 >/dev/null
 	capture_stop
