@@ -76,17 +76,18 @@ netns_objs() {
 # namespace something holds never goes). Prints the lowest reading
 # once five readings a second apart brought nothing lower (30 s at most).
 settle() {
-	local v low i slack still=0
+	local v low i slack ns still=0
 	if [ -n "${1:-}" ]; then
 		# SLUB counts the free objects of each cpu's current slab as
 		# in use: within a slab per cpu of the count is back.
 		slack=$(awk -v c="$(nproc)" '$1 == "net_namespace" { print $5 * c }' /proc/slabinfo)
 		for i in $(seq 1 "${NS_SETTLE_S:-300}"); do
-			[ "$(netns_objs)" -gt $(($1 + slack)) ] || break
+			ns=$(netns_objs)
+			[ "$ns" -gt $(($1 + slack)) ] || break
 			sleep 1
 		done
-		if [ "$(netns_objs)" -gt $(($1 + slack)) ]; then
-			echo "namespaces not back to $1 (+$slack) after $i s: $(netns_objs)" >&2
+		if [ "$ns" -gt $(($1 + slack)) ]; then
+			echo "namespaces not back to $1 (+$slack) after $i s: $ns" >&2
 		elif [ "$i" -gt 1 ]; then
 			echo "namespaces back to $1 (+$slack) after $i s" >&2
 		fi
